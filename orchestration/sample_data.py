@@ -1,0 +1,111 @@
+"""Create the raw operational tables and fill them with deterministic sample data, inside the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from psycopg2 import sql
+
+from .warehouse import ConnectionSettings
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _default_anchor() -> dt.datetime:
+    now = dt.datetime.now(dt.timezone.utc)
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    """What to generate. The same spec always gives the same rows."""
+
+    seed: int = 42
+    tenants: int = 60
+    jobs: int = 200_000
+    days: int = 90
+    anchor: dt.datetime = field(default_factory=_default_anchor)
+
+    def __post_init__(self) -> None:
+        if self.tenants < 6:
+            raise ValueError("tenants must be at least 6 (five of them are generated without jobs)")
+        if self.jobs < 1 or self.days < 1:
+            raise ValueError("jobs and days must be positive")
+        if self.anchor.tzinfo is None:
+            raise ValueError("anchor must be timezone-aware")
+
+
+def _render(template: str, schema: str, spec: SampleSpec | None = None) -> str:
+    if not _IDENTIFIER.match(schema):
+        raise ValueError(f"schema name must be a plain lowercase identifier, got {schema!r}")
+    values = {"schema": schema}
+    if spec is not None:
+        values.update(
+            seed=str(int(spec.seed)),
+            tenants=str(int(spec.tenants)),
+            jobs=str(int(spec.jobs)),
+            days=str(int(spec.days)),
+            anchor="'" + spec.anchor.isoformat() + "'",
+        )
+    return template.format(**values)
+
+
+def create_raw_tables(settings: ConnectionSettings, schema: str) -> None:
+    template = (SQL_DIR / "tryon_raw_tables.sql").read_text(encoding="utf-8")
+    with settings.connect() as conn, conn.cursor() as cur:
+        cur.execute(_render(template, schema))
+
+
+def is_loaded(settings: ConnectionSettings, schema: str) -> bool:
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select to_regclass(%s)", (f"{schema}.tryon_jobs",))
+            if cur.fetchone()[0] is None:
+                return False
+            cur.execute(sql.SQL("select exists (select 1 from {}.tryon_jobs)").format(sql.Identifier(schema)))
+            return bool(cur.fetchone()[0])
+    finally:
+        conn.close()
+
+
+def load_sample_data(
+    settings: ConnectionSettings,
+    schema: str,
+    spec: SampleSpec | None = None,
+    *,
+    force: bool = False,
+    log=print,
+) -> bool:
+    """Create the raw tables and load sample data unless some is there already (or `force`).
+
+    Returns True when data was loaded. With `force`, existing raw rows are removed first.
+    """
+    spec = spec or SampleSpec()
+    create_raw_tables(settings, schema)
+    if is_loaded(settings, schema) and not force:
+        log(f"sample data: {schema}.tryon_jobs already has rows; not loading again (use --force to reload)")
+        return False
+    template = (SQL_DIR / "tryon_sample_data.sql").read_text(encoding="utf-8")
+    started = time.monotonic()
+    log(
+        f"sample data: generating {spec.jobs:,} try-on jobs for {spec.tenants} tenants over {spec.days} days "
+        f"(seed {spec.seed}, anchor {spec.anchor.isoformat()}) in {schema} ..."
+    )
+    conn = settings.connect(autocommit=False)
+    try:
+        with conn.cursor() as cur:
+            if force:
+                for table in ("tryon_jobs", "credit_ledgers", "tenants"):
+                    cur.execute(sql.SQL("truncate {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
+            cur.execute(_render(template, schema, spec))
+        conn.commit()
+    finally:
+        conn.close()
+    log(f"sample data: done in {time.monotonic() - started:.1f}s")
+    return True
