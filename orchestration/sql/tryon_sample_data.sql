@@ -141,12 +141,19 @@ insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, 
 select md5('grant:{seed}:' || n)::uuid, pg_temp.tenant_uuid(n), 'grant', 500, null::uuid,
        {anchor}::timestamptz - make_interval(days => {days} + 30) + make_interval(hours => n::int)
 from generate_series(1, {tenants}) as n
-union all
-select md5('purchase:{seed}:' || n || ':' || k)::uuid, pg_temp.tenant_uuid(n), 'purchase', 1000, null::uuid,
-       {anchor}::timestamptz - make_interval(days => {days}) + make_interval(days => (k * 17 + n) % {days})
-from generate_series(1, {tenants}) as n
-cross join generate_series(1, 4) as k
-where pg_temp.rnd(n * 10 + k, 20) < 0.5;
+;
+
+-- Purchases: tenants buy 1,000-credit packs as they use credits, spread over the period.
+insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, created_at)
+select md5('purchase:{seed}:' || u.tenant_id || ':' || k)::uuid, u.tenant_id, 'purchase', 1000, null::uuid,
+       {anchor}::timestamptz - make_interval(days => {days}) + make_interval(days => ((k - 1) * {days}) / u.packs)
+from (
+    select tenant_id, 1 + ceil(sum(case when model ilike 'kling%' then 2 else 1 end) / 1000.0)::int as packs
+    from {schema}.tryon_jobs
+    where tenant_id is not null
+    group by tenant_id
+) as u
+cross join lateral generate_series(1, u.packs) as k;
 
 insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, created_at)
 select md5(j.id::text || ':' || e.event_type)::uuid, j.tenant_id, e.event_type,

@@ -1,0 +1,64 @@
+{#- The UTC calendar day of a timestamp (spec 000: timezone('utc', created_at)::date). -#}
+{% macro utc_day(ts) -%}
+    {{ return(adapter.dispatch('utc_day', 'tenant_analytics')(ts)) }}
+{%- endmacro %}
+
+{% macro default__utc_day(ts) -%}
+    cast({{ ts }} as date)
+{%- endmacro %}
+
+{% macro postgres__utc_day(ts) -%}
+    cast(timezone('utc', {{ ts }}) as date)
+{%- endmacro %}
+
+{#- Seconds from start_ts to end_ts, fractional, negative when end_ts is earlier. -#}
+{% macro seconds_between(start_ts, end_ts) -%}
+    {{ return(adapter.dispatch('seconds_between', 'tenant_analytics')(start_ts, end_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(start_ts, end_ts) -%}
+    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as {{ dbt.type_float() }}) / 1000000.0)
+{%- endmacro %}
+
+{% macro postgres__seconds_between(start_ts, end_ts) -%}
+    cast(extract(epoch from ({{ end_ts }} - {{ start_ts }})) as {{ dbt.type_float() }})
+{%- endmacro %}
+
+{#- The timestamp-with-time-zone type of the engine. -#}
+{% macro type_timestamptz() -%}
+    {{ return(adapter.dispatch('type_timestamptz', 'tenant_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__type_timestamptz() -%}timestamp{%- endmacro %}
+
+{% macro postgres__type_timestamptz() -%}timestamp with time zone{%- endmacro %}
+
+{#- A timestamp literal from an ISO-8601 string. -#}
+{% macro timestamp_literal(iso_text) -%}
+    cast('{{ iso_text }}' as {{ type_timestamptz() }})
+{%- endmacro %}
+
+{#-
+    The reference time of "last 24h / 7d / 30d" metrics: the var `as_of` when set, else the moment this
+    dbt invocation started (UTC). Snapshot marts store it in their `as_of_at` column.
+-#}
+{% macro as_of_iso() -%}
+    {%- set configured = var('as_of', '') -%}
+    {%- if configured -%}
+        {{ return(configured) }}
+    {%- endif -%}
+    {{ return(run_started_iso()) }}
+{%- endmacro %}
+
+{% macro run_started_iso() -%}
+    {{ return(run_started_at.strftime('%Y-%m-%dT%H:%M:%S.%f') ~ '+00:00') }}
+{%- endmacro %}
+
+{% macro as_of() -%}
+    {{ timestamp_literal(as_of_iso()) }}
+{%- endmacro %}
+
+{#- ts lies in the trailing window [as_of - hours, as_of). -#}
+{% macro in_trailing_window(ts, hours) -%}
+    ({{ ts }} >= {{ dbt.dateadd('hour', -1 * hours, as_of()) }} and {{ ts }} < {{ as_of() }})
+{%- endmacro %}

@@ -1,0 +1,19 @@
+{#-
+    Views evaluate permissions and row-level security as the querying role (spec 000, "Security Model").
+    PostgreSQL only; other engines have no such option and skip it.
+-#}
+{% macro set_security_invoker(relation) -%}
+    {{ return(adapter.dispatch('set_security_invoker', 'tenant_analytics')(relation)) }}
+{%- endmacro %}
+
+{% macro default__set_security_invoker(relation) -%}
+    select 1
+{%- endmacro %}
+
+{% macro postgres__set_security_invoker(relation) -%}
+    {%- if relation.type == 'view' or model.config.materialized == 'view' -%}
+        alter view {{ relation }} set (security_invoker = true)
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

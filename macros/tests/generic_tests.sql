@@ -1,0 +1,26 @@
+{#- Grain test: no two rows share the same combination of these columns (nulls compare equal). -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+    {%- set columns = combination_of_columns | join(', ') -%}
+    select {{ columns }}, count(*) as rows_with_this_key
+    from {{ model }}
+    group by {{ columns }}
+    having count(*) > 1
+{% endtest %}
+
+{#- Every non-null value lies in [min_value, max_value] (either bound may be omitted). -#}
+{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} is not null
+      and (
+        {% if min_value is not none %}{{ column_name }} < {{ min_value }}{% else %}false{% endif %}
+        or {% if max_value is not none %}{{ column_name }} > {{ max_value }}{% else %}false{% endif %}
+      )
+{% endtest %}
+
+{#- Every row satisfies a boolean SQL expression. -#}
+{% test expression_is_true(model, expression) %}
+    select *
+    from {{ model }}
+    where not ({{ expression }})
+{% endtest %}

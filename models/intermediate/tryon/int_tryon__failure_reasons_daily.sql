@@ -1,0 +1,33 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='created_day_utc',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['created_day_utc', 'tenant_id', 'failure_reason_normalized'], 'unique': true},
+        ],
+    )
+}}
+
+with jobs as (
+    select * from {{ ref('int_tryon__jobs_enriched') }}
+    where is_failed
+    {% if is_incremental() %}
+        and {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'updated_at',
+                                    'last_source_updated_at') }}
+    {% endif %}
+),
+
+final as (
+    select
+        tenant_id,
+        created_day_utc,
+        failure_reason_normalized,
+        cast(count(*) as bigint) as failed_jobs,
+        cast(sum(case when is_provider_expired then 1 else 0 end) as bigint) as provider_expired_jobs,
+        max(updated_at) as last_source_updated_at
+    from jobs
+    group by tenant_id, created_day_utc, failure_reason_normalized
+)
+
+select * from final

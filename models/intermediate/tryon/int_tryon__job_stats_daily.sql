@@ -1,0 +1,31 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='created_day_utc',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['created_day_utc', 'tenant_id', 'model'], 'unique': true},
+            {'columns': ['tenant_id', 'created_day_utc']},
+        ],
+    )
+}}
+
+with jobs as (
+    select * from {{ ref('int_tryon__jobs_enriched') }}
+    {% if is_incremental() %}
+        where {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'updated_at',
+                                      'last_source_updated_at') }}
+    {% endif %}
+),
+
+final as (
+    select
+        tenant_id,
+        created_day_utc,
+        model,
+        {{ tryon_job_state_from_jobs() }}
+    from jobs
+    group by tenant_id, created_day_utc, model
+)
+
+select * from final

@@ -1,0 +1,51 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='job_id',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['job_id'], 'unique': true},
+            {'columns': ['created_day_utc']},
+            {'columns': ['updated_at']},
+            {'columns': ['created_at']},
+        ],
+    )
+}}
+
+with jobs as (
+    select * from {{ ref('stg_tryon__jobs') }}
+    {% if is_incremental() %}
+        where {{ changed_rows_filter('updated_at', utc_day('created_at')) }}
+    {% endif %}
+),
+
+enriched as (
+    select
+        job_id,
+        tenant_id,
+        status,
+        model,
+        failure_reason_normalized,
+        created_at,
+        updated_at,
+        credits_charged,
+        {{ utc_day('created_at') }} as created_day_utc,
+        {{ lifecycle_seconds('status', 'created_at', 'updated_at') }} as lifecycle_seconds,
+        status = 'completed' as is_completed,
+        status in ('failed', 'provider_expired') as is_failed,
+        status = 'provider_expired' as is_provider_expired,
+        status in {{ sql_list(tryon_in_flight_statuses()) }} as is_in_flight,
+        status in {{ sql_list(tryon_terminal_statuses()) }} as is_terminal,
+        status = 'unknown' as is_unknown_status,
+        credits_charged > 0 as is_credits_charged
+    from jobs
+),
+
+final as (
+    select
+        *,
+        {{ histogram_bucket('lifecycle_seconds') }} as lifecycle_bucket
+    from enriched
+)
+
+select * from final

@@ -1,0 +1,33 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='created_day_utc',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['created_day_utc', 'tenant_id', 'model', 'lifecycle_bucket'], 'unique': true},
+        ],
+    )
+}}
+
+with jobs as (
+    select * from {{ ref('int_tryon__jobs_enriched') }}
+    where is_completed and lifecycle_bucket is not null
+    {% if is_incremental() %}
+        and {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'updated_at',
+                                    'last_source_updated_at') }}
+    {% endif %}
+),
+
+final as (
+    select
+        tenant_id,
+        created_day_utc,
+        model,
+        lifecycle_bucket,
+        cast(count(*) as bigint) as completed_jobs,
+        max(updated_at) as last_source_updated_at
+    from jobs
+    group by tenant_id, created_day_utc, model, lifecycle_bucket
+)
+
+select * from final

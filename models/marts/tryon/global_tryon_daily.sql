@@ -1,0 +1,50 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='created_day_utc',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['created_day_utc'], 'unique': true},
+        ],
+    )
+}}
+
+with stats as (
+    select * from {{ ref('int_tryon__job_stats_daily') }}
+    {% if is_incremental() %}
+        where {{ affected_days_filter('created_day_utc', ref('int_tryon__job_stats_daily'),
+                                      'last_source_updated_at', 'last_source_updated_at') }}
+    {% endif %}
+),
+
+histogram as (
+    select * from {{ ref('int_tryon__lifecycle_histogram_daily') }}
+    where created_day_utc in (select created_day_utc from stats)
+),
+
+days as (
+    select
+        created_day_utc,
+        cast(count(distinct tenant_id) as bigint) as tenants_with_jobs,
+        {{ tryon_job_state_from_state() }}
+    from stats
+    group by created_day_utc
+),
+
+p95 as (
+    {{ histogram_quantile('histogram', ['created_day_utc'], 0.95, 'p95_lifecycle_seconds_completed') }}
+),
+
+final as (
+    select
+        d.created_day_utc,
+        d.tenants_with_jobs,
+        {{ tryon_outcome_kpis('d') }},
+        p95.p95_lifecycle_seconds_completed,
+        d.credits_charged,
+        d.last_source_updated_at
+    from days as d
+    left join p95 on d.created_day_utc = p95.created_day_utc
+)
+
+select * from final

@@ -1,0 +1,52 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='created_day_utc',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['tenant_id', 'created_day_utc'], 'unique': true},
+            {'columns': ['created_day_utc']},
+        ],
+    )
+}}
+
+with stats as (
+    select * from {{ ref('int_tryon__job_stats_daily') }}
+    {% if is_incremental() %}
+        where {{ affected_days_filter('created_day_utc', ref('int_tryon__job_stats_daily'),
+                                      'last_source_updated_at', 'last_source_updated_at') }}
+    {% endif %}
+),
+
+histogram as (
+    select * from {{ ref('int_tryon__lifecycle_histogram_daily') }}
+    where created_day_utc in (select created_day_utc from stats)
+),
+
+tenant_days as (
+    select
+        tenant_id,
+        created_day_utc,
+        {{ tryon_job_state_from_state() }}
+    from stats
+    group by tenant_id, created_day_utc
+),
+
+p95 as (
+    {{ histogram_quantile('histogram', ['tenant_id', 'created_day_utc'], 0.95, 'p95_lifecycle_seconds_completed') }}
+),
+
+final as (
+    select
+        d.tenant_id,
+        d.created_day_utc,
+        {{ tryon_outcome_kpis('d') }},
+        p95.p95_lifecycle_seconds_completed,
+        d.credits_charged,
+        d.last_source_updated_at
+    from tenant_days as d
+    left join p95
+        on d.tenant_id = p95.tenant_id and d.created_day_utc = p95.created_day_utc
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- Every raw ledger row, typed and normalised, with one flag per data-quality rule.
+with source as (
+    select * from {{ source('tryon', 'credit_ledgers') }}
+),
+
+normalised as (
+    select
+        id as ledger_entry_id,
+        tenant_id,
+        event_type as raw_event_type,
+        lower(trim(event_type)) as event_type,
+        amount as raw_amount,
+        job_id,
+        created_at
+    from source
+),
+
+flagged as (
+    select
+        *,
+        ledger_entry_id is null as is_missing_ledger_entry_id,
+        tenant_id is null as is_missing_tenant_id,
+        created_at is null as is_missing_created_at,
+        raw_amount is null or raw_amount <= 0 as is_invalid_amount,
+        row_number() over (
+            partition by ledger_entry_id
+            order by created_at desc nulls last, event_type, raw_amount, cast(tenant_id as {{ dbt.type_string() }})
+        ) as version_rank
+    from normalised
+)
+
+select * from flagged

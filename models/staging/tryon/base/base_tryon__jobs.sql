@@ -1,0 +1,46 @@
+-- Every raw job row, typed and normalised, with one flag per data-quality rule. No row is dropped here:
+-- stg_tryon__jobs applies the rules, tryon_data_quality counts them.
+with source as (
+    select * from {{ source('tryon', 'tryon_jobs') }}
+),
+
+normalised as (
+    select
+        id as job_id,
+        tenant_id,
+        status as raw_status,
+        {{ normalize_tryon_status('status') }} as status,
+        coalesce(nullif(lower(trim(model)), ''), 'unknown') as model,
+        created_at,
+        updated_at,
+        nullif(lower(trim(failure_reason_normalized)), '') as raw_failure_reason,
+        credits_charged as raw_credits_charged
+    from source
+),
+
+flagged as (
+    select
+        *,
+        job_id is null as is_missing_job_id,
+        created_at is null as is_missing_created_at,
+        tenant_id is null as is_missing_tenant_id,
+        status = 'unknown' as is_unknown_status,
+        status <> 'unknown' and raw_status <> status as is_status_recased,
+        updated_at is null as is_missing_updated_at,
+        updated_at < created_at as is_updated_before_created,
+        raw_credits_charged is null or raw_credits_charged < 0 as is_invalid_credits_charged,
+        row_number() over (
+            partition by job_id
+            order by
+                updated_at desc nulls last,
+                created_at desc nulls last,
+                status,
+                model,
+                raw_failure_reason,
+                raw_credits_charged,
+                cast(tenant_id as {{ dbt.type_string() }})
+        ) as version_rank
+    from normalised
+)
+
+select * from flagged
