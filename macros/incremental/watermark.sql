@@ -1,14 +1,13 @@
 {#-
     Incremental runs recompute whole grain rows for every affected key; they never add deltas to stored rows.
 
-    Affected keys come from source rows changed since the last run: a row counts as changed when its
-    change timestamp is at or after (watermark - incremental_lookback_hours), where the watermark is the
-    newest change timestamp the model has already processed. Timestamps after the start of this run
-    (skewed clocks) are left out of the watermark, so they can never freeze it; such rows are
-    simply processed again on every run, which is idempotent.
-
-    With the vars window_start / window_end (a Dagster partition window, dates, half-open [start, end)),
-    the affected keys are the UTC days of that window instead.
+    Affected keys come from the source rows that changed:
+    - with the vars window_start / window_end (dates; a Dagster partition window, half-open [start, end)):
+      rows whose change time lies in that window of UTC days;
+    - otherwise (plain `dbt build`): rows whose change time is at or after (watermark - incremental_lookback_hours),
+      the watermark being the newest change time the model has already processed. Change times after the
+      start of this run (skewed clocks) are left out of the watermark so they cannot freeze it; such rows
+      are processed again on every run, which is idempotent.
 -#}
 {% macro lookback_start(watermark_column) -%}
     {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
@@ -25,29 +24,21 @@
     {{ return(start != '' and end != '') }}
 {%- endmacro %}
 
-{% macro in_partition_window(day_expression) -%}
-    ({{ day_expression }} >= cast('{{ var("window_start") }}' as date)
-        and {{ day_expression }} < cast('{{ var("window_end") }}' as date))
-{%- endmacro %}
-
-{#- Filter for a model keyed by row (e.g. job_id): the source rows to (re)process. -#}
-{% macro changed_rows_filter(changed_column, day_expression, watermark_column=none) -%}
+{#- True for a source row changed in this run's scope (see above). -#}
+{% macro changed_since_last_run(changed_column, watermark_column) -%}
     {%- if has_partition_window() -%}
-        {{ in_partition_window(day_expression) }}
+        ({{ changed_column }} >= {{ timestamp_literal(var('window_start') ~ 'T00:00:00+00:00') }}
+            and {{ changed_column }} < {{ timestamp_literal(var('window_end') ~ 'T00:00:00+00:00') }})
     {%- else -%}
-        {{ changed_column }} >= {{ lookback_start(watermark_column or changed_column) }}
+        {{ changed_column }} >= {{ lookback_start(watermark_column) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- Filter for a model keyed by UTC day: recompute every day that holds a changed upstream row. -#}
 {% macro affected_days_filter(day_column, upstream, upstream_changed_column, watermark_column) -%}
-    {%- if has_partition_window() -%}
-        {{ in_partition_window(day_column) }}
-    {%- else -%}
-        {{ day_column }} in (
-            select distinct {{ day_column }}
-            from {{ upstream }}
-            where {{ upstream_changed_column }} >= {{ lookback_start(watermark_column) }}
-        )
-    {%- endif -%}
+    {{ day_column }} in (
+        select distinct {{ day_column }}
+        from {{ upstream }}
+        where {{ changed_since_last_run(upstream_changed_column, watermark_column) }}
+    )
 {%- endmacro %}

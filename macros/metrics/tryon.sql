@@ -46,7 +46,7 @@
     cast(coalesce(sum(case when is_completed then lifecycle_seconds end), 0) as {{ dbt.type_float() }})
         as lifecycle_seconds_completed_sum,
     cast(coalesce(sum(credits_charged), 0) as bigint) as credits_charged,
-    max(updated_at) as last_source_updated_at
+    max(source_changed_at) as last_source_changed_at
 {%- endmacro %}
 
 {#- The same state, summed again over rows that already hold it. -#}
@@ -60,7 +60,7 @@
     cast(sum(completed_jobs_with_lifecycle) as bigint) as completed_jobs_with_lifecycle,
     cast(sum(lifecycle_seconds_completed_sum) as {{ dbt.type_float() }}) as lifecycle_seconds_completed_sum,
     cast(sum(credits_charged) as bigint) as credits_charged,
-    max(last_source_updated_at) as last_source_updated_at
+    max(last_source_changed_at) as last_source_changed_at
 {%- endmacro %}
 
 {#- The KPI columns every try-on mart exposes, from summed state columns (optionally qualified). -#}

@@ -140,8 +140,7 @@ from with_lifecycle;
 insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, created_at)
 select md5('grant:{seed}:' || n)::uuid, pg_temp.tenant_uuid(n), 'grant', 500, null::uuid,
        {anchor}::timestamptz - make_interval(days => {days} + 30) + make_interval(hours => n::int)
-from generate_series(1, {tenants}) as n
-;
+from generate_series(1, {tenants}) as n;
 
 -- Purchases: tenants buy 1,000-credit packs as they use credits, spread over the period.
 insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, created_at)

@@ -15,11 +15,11 @@ with entries as (
         {{ utc_day('created_at') }} as created_day_utc
     from {{ ref('stg_tryon__credit_ledger_entries') }}
     {% if is_incremental() %}
-        where {{ changed_rows_filter('created_at', utc_day('created_at'), 'last_source_created_at') }}
+        where {{ changed_since_last_run('created_at', 'last_source_created_at') }}
     {% endif %}
 ),
 
-{% if is_incremental() and not has_partition_window() %}
+{% if is_incremental() %}
 -- Ledger entries are append-only: the changed rows above name the days to recompute; read those days whole.
 affected_entries as (
     select

@@ -13,8 +13,8 @@ with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     where is_failed
     {% if is_incremental() %}
-        and {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'updated_at',
-                                    'last_source_updated_at') }}
+        and {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'source_changed_at',
+                                    'last_source_changed_at') }}
     {% endif %}
 ),
 
@@ -25,7 +25,7 @@ final as (
         failure_reason_normalized,
         cast(count(*) as bigint) as failed_jobs,
         cast(sum(case when is_provider_expired then 1 else 0 end) as bigint) as provider_expired_jobs,
-        max(updated_at) as last_source_updated_at
+        max(source_changed_at) as last_source_changed_at
     from jobs
     group by tenant_id, created_day_utc, failure_reason_normalized
 )

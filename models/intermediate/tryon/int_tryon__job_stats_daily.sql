@@ -13,8 +13,8 @@
 with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     {% if is_incremental() %}
-        where {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'updated_at',
-                                      'last_source_updated_at') }}
+        where {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'source_changed_at',
+                                      'last_source_changed_at') }}
     {% endif %}
 ),
 

@@ -6,7 +6,7 @@
         indexes=[
             {'columns': ['job_id'], 'unique': true},
             {'columns': ['created_day_utc']},
-            {'columns': ['updated_at']},
+            {'columns': ['source_changed_at']},
             {'columns': ['created_at']},
         ],
     )
@@ -15,7 +15,7 @@
 with jobs as (
     select * from {{ ref('stg_tryon__jobs') }}
     {% if is_incremental() %}
-        where {{ changed_rows_filter('updated_at', utc_day('created_at')) }}
+        where {{ changed_since_last_run('source_changed_at', 'source_changed_at') }}
     {% endif %}
 ),
 
@@ -28,6 +28,7 @@ enriched as (
         failure_reason_normalized,
         created_at,
         updated_at,
+        source_changed_at,
         credits_charged,
         {{ utc_day('created_at') }} as created_day_utc,
         {{ lifecycle_seconds('status', 'created_at', 'updated_at') }} as lifecycle_seconds,

@@ -13,8 +13,8 @@ with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     where is_completed and lifecycle_bucket is not null
     {% if is_incremental() %}
-        and {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'updated_at',
-                                    'last_source_updated_at') }}
+        and {{ affected_days_filter('created_day_utc', ref('int_tryon__jobs_enriched'), 'source_changed_at',
+                                    'last_source_changed_at') }}
     {% endif %}
 ),
 
@@ -25,7 +25,7 @@ final as (
         model,
         lifecycle_bucket,
         cast(count(*) as bigint) as completed_jobs,
-        max(updated_at) as last_source_updated_at
+        max(source_changed_at) as last_source_changed_at
     from jobs
     group by tenant_id, created_day_utc, model, lifecycle_bucket
 )

@@ -14,7 +14,7 @@ with stats as (
     select * from {{ ref('int_tryon__job_stats_daily') }}
     {% if is_incremental() %}
         where {{ affected_days_filter('created_day_utc', ref('int_tryon__job_stats_daily'),
-                                      'last_source_updated_at', 'last_source_updated_at') }}
+                                      'last_source_changed_at', 'last_source_changed_at') }}
     {% endif %}
 ),
 
@@ -43,7 +43,7 @@ final as (
         {{ tryon_outcome_kpis('d') }},
         p95.p95_lifecycle_seconds_completed,
         d.credits_charged,
-        d.last_source_updated_at
+        d.last_source_changed_at
     from tenant_days as d
     left join p95
         on d.tenant_id = p95.tenant_id and d.created_day_utc = p95.created_day_utc

@@ -1,0 +1,55 @@
+# The README's two commands: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+export DBT_PROFILES_DIR := $(CURDIR)
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export XDG_RUNTIME_DIR ?= /tmp
+
+.PHONY: run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
+
+run: setup ## set up, start the warehouse, load sample data if needed, materialize every asset, summarize
+	$(PY) -m orchestration.cli run
+
+test: setup ## the whole suite: SQL lint, then pytest (real PostgreSQL, real dbt builds and Dagster runs)
+	$(VENV)/bin/sqlfluff lint models macros --disable-progress-bar
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed profiles.yml .dagster_home/dagster.yaml
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || (echo "error: Python 3.11 is needed (python3.11 not found)"; exit 1)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+profiles.yml: profiles.yml.example
+	test -f $@ || cp $< $@
+
+.dagster_home/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p .dagster_home && cp $< $@
+
+warehouse-start: setup
+	$(PY) -m orchestration.cli warehouse start
+
+warehouse-stop: setup
+	$(PY) -m orchestration.cli warehouse stop
+
+summary: setup
+	$(PY) -m orchestration.cli summary
+
+full-refresh: setup ## rebuild every incremental model from scratch
+	$(PY) -m orchestration.cli materialize --full-refresh
+
+dagster: setup warehouse-start ## the Dagster UI with the assets and the hourly schedule
+	cd $(CURDIR) && $(VENV)/bin/dbt parse --quiet && $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+docs: setup warehouse-start ## dbt docs with the lineage graph
+	$(VENV)/bin/dbt docs generate --quiet && $(VENV)/bin/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+lint: setup
+	$(VENV)/bin/sqlfluff lint models macros --disable-progress-bar
+
+clean: ## remove the virtualenv, dbt artifacts and Dagster history (keeps the warehouse data)
+	rm -rf $(VENV) target logs .dagster_home

@@ -1,0 +1,70 @@
+"""One Dagster asset per dbt model (and seed), with dbt tests as asset checks."""
+
+# No `from __future__ import annotations` here: Dagster reads the config annotations at run time.
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Config
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from .locking import dbt_build_lock
+from .partitions import daily_partitions, dbt_vars_for_window
+from .project import dbt_project
+
+
+class DbtBuildConfig(Config):
+    """Run options of the dbt assets (Launchpad or `dagster asset materialize --config-json`)."""
+
+    full_refresh: bool = False
+    as_of: str = ""
+
+
+class Translator(DagsterDbtTranslator):
+    """Raw source tables become assets of their own, grouped by source; models are grouped by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "raw"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "reference"
+
+
+def build_args(context: AssetExecutionContext, config: DbtBuildConfig) -> list[str]:
+    """The `dbt build` arguments for this run: partition window and reference time as vars."""
+    dbt_vars: dict[str, str] = {}
+    if context.has_partition_key_range or context.has_partition_key:
+        window = context.partition_time_window
+        dbt_vars.update(dbt_vars_for_window(window.start, window.end))
+    # A first build or a full refresh reads everything; the window only scopes incremental runs.
+    if config.as_of:
+        dbt_vars["as_of"] = config.as_of
+    args = ["build"]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+_project = dbt_project()
+
+
+@dbt_assets(
+    manifest=_project.manifest_path,
+    project=_project,
+    dagster_dbt_translator=Translator(),
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+)
+def analytics_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    args = build_args(context, config)
+    context.log.info(f"dbt {' '.join(args)}")
+    with dbt_build_lock(log=context.log.info):
+        yield from dbt.cli(args, context=context).stream()

@@ -1,0 +1,212 @@
+"""Command line: `python -m orchestration.cli --help` (the Makefile's targets call it)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .project import PROJECT_ROOT, ensure_profiles
+from .sample_data import SampleSpec, load_sample_data
+from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
+
+DEFAULT_RAW_SCHEMA = "raw_tryon"
+
+
+def _say(message: str) -> None:
+    print(f"[tenant-analytics] {message}", flush=True)
+
+
+def _uses_embedded() -> bool:
+    """The embedded warehouse serves unless the user pointed PGHOST elsewhere (or set TA_WAREHOUSE=external)."""
+    mode = os.environ.get("TA_WAREHOUSE", "")
+    if mode in ("embedded", "external"):
+        return mode == "embedded"
+    return os.environ.get("PGHOST", "127.0.0.1") in ("127.0.0.1", "localhost") and int(
+        os.environ.get("PGPORT", DEFAULT_PORT)
+    ) == int(os.environ.get("TA_PG_PORT", DEFAULT_PORT))
+
+
+def _embedded() -> EmbeddedWarehouse:
+    return EmbeddedWarehouse(port=int(os.environ.get("TA_PG_PORT", DEFAULT_PORT)))
+
+
+def connection() -> ConnectionSettings:
+    settings = ConnectionSettings.from_env()
+    os.environ.update(settings.as_env())
+    return settings
+
+
+def raw_schema() -> str:
+    return os.environ.get("TA_RAW_SCHEMA", DEFAULT_RAW_SCHEMA)
+
+
+def dbt_command(args: list[str], check: bool = True) -> int:
+    """Run the dbt CLI of this virtualenv in the project folder."""
+    ensure_profiles()
+    env = {**os.environ, **connection().as_env(), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
+    dbt = Path(sys.executable).with_name("dbt")
+    result = subprocess.run([str(dbt), *args], cwd=PROJECT_ROOT, env=env)
+    if check and result.returncode != 0:
+        raise SystemExit(f"dbt {' '.join(args)} failed (exit {result.returncode})")
+    return result.returncode
+
+
+# -- commands ----------------------------------------------------------------------------------------
+def cmd_warehouse(action: str) -> None:
+    if action == "start":
+        if not _uses_embedded():
+            _say(f"PGHOST/PGPORT point at an external server ({connection().describe()}); nothing to start")
+            connection().connect().close()
+            return
+        warehouse = _embedded()
+        settings = warehouse.start()
+        _say(f"embedded PostgreSQL is up at {settings.describe()} (data in {warehouse.data_dir})")
+    elif action == "stop":
+        stopped = _embedded().stop()
+        _say("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+    elif action == "status":
+        warehouse = _embedded()
+        running = warehouse.is_running()
+        _say(f"embedded PostgreSQL: {'running on port ' + str(warehouse.port) if running else 'stopped'}")
+        if not running:
+            raise SystemExit(1)
+
+
+def cmd_load_sample(args: argparse.Namespace) -> None:
+    anchor = dt.datetime.fromisoformat(args.anchor) if args.anchor else None
+    spec = SampleSpec(
+        seed=args.seed,
+        tenants=args.tenants,
+        jobs=args.jobs,
+        days=args.days,
+        **({"anchor": anchor} if anchor else {}),
+    )
+    load_sample_data(connection(), raw_schema(), spec, force=args.force, log=_say)
+
+
+def materialize(full_refresh: bool = False, partition: str | None = None) -> None:
+    """Materialize every asset through Dagster: the job the hourly schedule runs."""
+    dbt_command(["parse", "--quiet"])
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    from dagster import DagsterInstance
+
+    from .definitions import defs
+
+    from .partitions import schedule_partition_key
+
+    job = defs.resolve_job_def("analytics_all_assets")
+    partition = partition or schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
+    run_config = {"ops": {"analytics_dbt_assets": {"config": {"full_refresh": full_refresh}}}}
+    started = time.monotonic()
+    kind = "full refresh" if full_refresh else f"incremental run for the changes of {partition}"
+    _say(f"materializing every asset through Dagster ({kind}) ...")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            run_config=run_config, instance=instance, partition_key=partition, raise_on_error=False
+        )
+    if not result.success:
+        raise SystemExit("Dagster run failed; see the dbt output above")
+    _say(f"Dagster run {result.run_id[:8]} succeeded in {time.monotonic() - started:.1f}s")
+
+
+def cmd_summary() -> None:
+    settings = connection()
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "select as_of_at, tenants_with_jobs, active_tenants_last_30d, total_jobs, jobs_last_24h,"
+                " completed_jobs, failed_jobs, in_flight_jobs, terminal_success_rate_pct,"
+                " avg_lifecycle_seconds_completed, p95_lifecycle_seconds_completed from public.global_tryon_overview_v"
+            )
+            row = cur.fetchone()
+            cur.execute(
+                "select failure_reason_normalized, total_failures, share_of_failures_pct"
+                " from public.global_tryon_failure_reason_v order by total_failures desc limit 5"
+            )
+            reasons = cur.fetchall()
+            cur.execute("select coalesce(sum(affected_rows), 0) from marts.tryon_data_quality")
+            dq_rows = cur.fetchone()[0]
+    finally:
+        conn.close()
+    rate = "n/a" if row[8] is None else f"{row[8]:.2f} %"
+    print()
+    print("Try-on analytics, global overview (as of {:%Y-%m-%d %H:%M} UTC)".format(row[0]))
+    print(f"  tenants with jobs {row[1]:>10,}    active last 30 days {row[2]:>8,}")
+    print(f"  total jobs        {row[3]:>10,}    jobs last 24h       {row[4]:>8,}")
+    print(f"  completed         {row[5]:>10,}    failed              {row[6]:>8,}    in flight {row[7]:,}")
+    print(f"  success rate      {rate:>10}    avg / p95 lifecycle {row[9] or 0:.1f} s / {row[10] or 0:.1f} s")
+    print("Top failure reasons")
+    for reason, failures, share in reasons:
+        print(f"  {reason:<26}{failures:>8,}  {share:5.1f} %")
+    print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.tryon_data_quality)")
+    print()
+    print("Next")
+    print(f"  psql / BI tool : host {settings.host} port {settings.port} user {settings.user} "
+          f"database {settings.database}, schema public (views) or marts (tables)")
+    print("  Dagster UI     : make dagster, then open http://127.0.0.1:3000")
+    print("  dbt docs       : make docs, then open http://127.0.0.1:8080 (lineage graph at the bottom right)")
+    print("  stop warehouse : make warehouse-stop")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    started = time.monotonic()
+    cmd_warehouse("start")
+    cmd_load_sample(args)
+    materialize(full_refresh=args.full_refresh)
+    cmd_summary()
+    _say(f"done in {time.monotonic() - started:.1f}s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="tenant-analytics", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    wh = sub.add_parser("warehouse", help="start, stop or check the embedded PostgreSQL")
+    wh.add_argument("action", choices=["start", "stop", "status"])
+
+    def sample_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--jobs", type=int, default=int(os.environ.get("TA_SAMPLE_JOBS", 200_000)))
+        p.add_argument("--tenants", type=int, default=int(os.environ.get("TA_SAMPLE_TENANTS", 60)))
+        p.add_argument("--days", type=int, default=90)
+        p.add_argument("--seed", type=int, default=42)
+        p.add_argument("--anchor", help="ISO timestamp the sample data ends at (default: this hour, UTC)")
+        p.add_argument("--force", action="store_true", help="replace raw rows that are already there")
+
+    ls = sub.add_parser("load-sample", help="create the raw tables and load sample data if empty")
+    sample_args(ls)
+
+    mat = sub.add_parser("materialize", help="materialize every asset through Dagster")
+    mat.add_argument("--full-refresh", action="store_true")
+    mat.add_argument("--partition", help="a UTC day (YYYY-MM-DD) to recompute")
+
+    sub.add_parser("summary", help="print the global overview and top failure reasons")
+
+    run = sub.add_parser("run", help="start, load sample data if needed, materialize, summarize")
+    sample_args(run)
+    run.add_argument("--full-refresh", action="store_true")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "warehouse":
+            cmd_warehouse(args.action)
+        elif args.command == "load-sample":
+            cmd_load_sample(args)
+        elif args.command == "materialize":
+            materialize(full_refresh=args.full_refresh, partition=args.partition)
+        elif args.command == "summary":
+            cmd_summary()
+        elif args.command == "run":
+            cmd_run(args)
+    except WarehouseError as exc:
+        raise SystemExit(f"error: {exc}") from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Daily partitions of the dbt assets, and how a partition window reaches dbt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dagster import DailyPartitionsDefinition
+
+# A partition is a UTC day of *changes*: materializing partition D applies every source row whose change
+# time (updated_at, else created_at) falls on D, recomputing the whole created days those rows touch.
+# A backfill over a range of partitions runs once, for the whole range. The hourly schedule applies the
+# day of (tick - 65 minutes), so the first run after midnight still closes the previous day.
+PARTITIONS_START = "2024-01-01"
+daily_partitions = DailyPartitionsDefinition(start_date=PARTITIONS_START, timezone="UTC", end_offset=1)
+
+
+def schedule_partition_key(tick: dt.datetime) -> str:
+    """The partition an hourly tick applies: the UTC day of (tick - 65 minutes)."""
+    return (tick.astimezone(dt.timezone.utc) - dt.timedelta(minutes=65)).date().isoformat()
+
+
+def dbt_vars_for_window(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
+    """The dbt vars for a partition time window [start, end): whole UTC days, end exclusive.
+
+    Raises ValueError for an empty or reversed window, or one that does not fall on UTC midnights.
+    """
+    for name, value in (("start", start), ("end", end)):
+        if value.tzinfo is None:
+            raise ValueError(f"window {name} must be timezone-aware, got {value!r}")
+    start_utc, end_utc = start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
+    for name, value in (("start", start_utc), ("end", end_utc)):
+        if value.time() != dt.time(0, 0):
+            raise ValueError(f"window {name} must be a UTC midnight, got {value.isoformat()}")
+    if end_utc <= start_utc:
+        raise ValueError(f"window end {end_utc.date()} must be after its start {start_utc.date()}")
+    return {"window_start": start_utc.date().isoformat(), "window_end": end_utc.date().isoformat()}
