@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dagster import AssetSelection, RunRequest, ScheduleEvaluationContext, define_asset_job, schedule
 
-from .partitions import daily_partitions, schedule_partition_key
+from .partitions import schedule_partition_key
 
 # The job the schedule runs; `make run` materializes the same selection.
 all_assets_job = define_asset_job(
     name="analytics_all_assets",
     selection=AssetSelection.all(),
     description="dbt build of every model, seed and test for the changes of a UTC day (or a range of them).",
-    partitions_def=daily_partitions,
     tags={"dagster/max_retries": "0"},
 )
 

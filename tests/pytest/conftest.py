@@ -1,0 +1,96 @@
+"""Shared fixtures: a real embedded PostgreSQL (its own cluster and port), sample data, and a dbt runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from orchestration.project import PROJECT_ROOT, ensure_profiles
+from orchestration.sample_data import SampleSpec, load_sample_data
+from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse, ensure_database
+
+TEST_PORT = int(os.environ.get("TA_TEST_PG_PORT", "54339"))
+TEST_DATABASE = "analytics_test"
+RAW_SCHEMA = "raw_tryon"
+# Fixed reference times make every expected value reproducible.
+ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+AS_OF = "2026-06-01T00:00:00+00:00"
+SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, days=40, anchor=ANCHOR)
+
+
+class Dbt:
+    """Runs the dbt CLI of this virtualenv against the test database; fails the test on error."""
+
+    def __init__(self, settings: ConnectionSettings):
+        self.env = {**os.environ, **settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()),
+                    "TA_RAW_SCHEMA": RAW_SCHEMA}
+        self.executable = str(Path(sys.executable).with_name("dbt"))
+
+    def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None,
+                 check: bool = True) -> subprocess.CompletedProcess:
+        dbt_vars = {"as_of": as_of, **(extra_vars or {})}
+        cmd = [self.executable, *args, "--vars", json.dumps(dbt_vars)]
+        result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        return result
+
+
+@pytest.fixture(scope="session")
+def warehouse() -> Iterator[ConnectionSettings]:
+    server = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest", port=TEST_PORT)
+    settings = server.start(databases=())
+    admin = settings.with_database("postgres").connect()
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {TEST_DATABASE} with (force)")
+    admin.close()
+    ensure_database(settings, TEST_DATABASE)
+    test_settings = settings.with_database(TEST_DATABASE)
+    saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "TA_RAW_SCHEMA")}
+    os.environ.update(test_settings.as_env())
+    os.environ["TA_RAW_SCHEMA"] = RAW_SCHEMA
+    yield test_settings
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_loaded(warehouse: ConnectionSettings) -> ConnectionSettings:
+    load_sample_data(warehouse, RAW_SCHEMA, SAMPLE, force=True, log=lambda _m: None)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def dbt(warehouse: ConnectionSettings) -> Dbt:
+    return Dbt(warehouse)
+
+
+def fetch(settings: ConnectionSettings, query: str, params: tuple = ()) -> list[dict]:
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(query, params)
+            names = [c.name for c in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        conn.close()
+
+
+def execute(settings: ConnectionSettings, query: str, params: tuple = ()) -> None:
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(query, params)
+    finally:
+        conn.close()

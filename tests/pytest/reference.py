@@ -1,0 +1,108 @@
+"""An independent computation of every try-on metric, in plain Python over the raw rows.
+
+Written from the spec and the README's rules, not from the SQL: it shares no code with the dbt project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+
+KNOWN = {"queued", "processing", "completed", "failed", "provider_expired"}
+TERMINAL = {"completed", "failed", "provider_expired"}
+# README, "Credits": the effect of each ledger event on (available, reserved_or_spent).
+CREDIT_EFFECT = {
+    "grant": (1, 0), "purchase": (1, 0), "reserve": (-1, 1),
+    "release": (1, -1), "charge": (-1, 1), "refund": (1, -1),
+}
+
+
+def clean_jobs(raw_rows: list[dict]) -> list[dict]:
+    """The README's rules: newest version per id; drop rows without id, created_at or tenant."""
+    newest: dict = {}
+    for row in raw_rows:
+        if row["id"] is None:
+            continue
+        key = row["updated_at"] or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        kept = newest.get(row["id"])
+        if kept is None or key > kept[0]:
+            newest[row["id"]] = (key, row)
+    jobs = []
+    for _, row in newest.values():
+        if row["created_at"] is None or row["tenant_id"] is None:
+            continue
+        status = (row["status"] or "").strip().lower()
+        status = status if status in KNOWN else "unknown"
+        model = (row["model"] or "").strip().lower() or "unknown"
+        reason = (row["failure_reason_normalized"] or "").strip().lower() or None
+        if status not in ("failed", "provider_expired"):
+            reason = None
+        elif reason is None:
+            reason = "provider_expired" if status == "provider_expired" else "unspecified"
+        lifecycle = None
+        if status in TERMINAL and row["updated_at"] is not None:
+            lifecycle = max((row["updated_at"] - row["created_at"]).total_seconds(), 0.0)
+        jobs.append({
+            "tenant_id": str(row["tenant_id"]),
+            "status": status,
+            "model": model,
+            "reason": reason,
+            "created_at": row["created_at"],
+            "day": row["created_at"].astimezone(dt.timezone.utc).date(),
+            "lifecycle": lifecycle,
+            "credits": row["credits_charged"] if (row["credits_charged"] or 0) > 0 else 0,
+        })
+    return jobs
+
+
+def nearest_rank(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[math.ceil(q * len(ordered)) - 1]
+
+
+def outcome_metrics(jobs: list[dict]) -> dict:
+    completed = sum(j["status"] == "completed" for j in jobs)
+    failed = sum(j["status"] in ("failed", "provider_expired") for j in jobs)
+    lifecycles = [j["lifecycle"] for j in jobs if j["status"] == "completed" and j["lifecycle"] is not None]
+    return {
+        "total_jobs": len(jobs),
+        "completed_jobs": completed,
+        "failed_jobs": failed,
+        "provider_expired_jobs": sum(j["status"] == "provider_expired" for j in jobs),
+        "in_flight_jobs": sum(j["status"] in ("queued", "processing") for j in jobs),
+        "unknown_status_jobs": sum(j["status"] == "unknown" for j in jobs),
+        "terminal_jobs": completed + failed,
+        "terminal_success_rate_pct": (100.0 * completed / (completed + failed)) if completed + failed else None,
+        "avg_lifecycle_seconds_completed": (sum(lifecycles) / len(lifecycles)) if lifecycles else None,
+        "p95_lifecycle_seconds_completed": nearest_rank(lifecycles, 0.95),
+    }
+
+
+def group(jobs: list[dict], *keys: str) -> dict:
+    groups: dict = defaultdict(list)
+    for job in jobs:
+        groups[tuple(job[k] for k in keys)].append(job)
+    return groups
+
+
+def credit_balances(raw_entries: list[dict]) -> dict[str, tuple[int, int]]:
+    seen, balances = set(), defaultdict(lambda: [0, 0])
+    for e in raw_entries:
+        if e["id"] is None or e["id"] in seen:
+            continue
+        seen.add(e["id"])
+        if e["tenant_id"] is None or e["created_at"] is None or e["amount"] is None or e["amount"] <= 0:
+            continue
+        effect = CREDIT_EFFECT.get((e["event_type"] or "").strip().lower())
+        if effect is None:
+            continue
+        balances[str(e["tenant_id"])][0] += effect[0] * e["amount"]
+        balances[str(e["tenant_id"])][1] += effect[1] * e["amount"]
+    return {k: (v[0], v[1]) for k, v in balances.items()}
+
+
+def in_window(ts: dt.datetime, as_of: dt.datetime, hours: int) -> bool:
+    return as_of - dt.timedelta(hours=hours) <= ts < as_of
