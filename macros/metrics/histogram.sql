@@ -16,7 +16,8 @@
     case
         when {{ seconds }} is null then null
         when {{ seconds }} < 1 then -1
-        else cast(floor(ln({{ seconds }}) / ln({{ histogram_growth() }})) as integer)
+        else cast(floor(ln(cast({{ seconds }} as {{ dbt.type_float() }}))
+            / ln(cast({{ histogram_growth() }} as {{ dbt.type_float() }}))) as integer)
     end
 {%- endmacro %}
 
@@ -24,7 +25,7 @@
     case
         when {{ bucket }} is null then null
         when {{ bucket }} < 0 then 0.5
-        else power({{ histogram_growth() }}, {{ bucket }} + 0.5)
+        else power(cast({{ histogram_growth() }} as {{ dbt.type_float() }}), {{ bucket }} + 0.5)
     end
 {%- endmacro %}
 
