@@ -12,7 +12,7 @@ run: setup ## set up, start the warehouse, load sample data if needed, materiali
 	$(PY) -m orchestration.cli run
 
 test: setup ## the whole suite: SQL lint, then pytest (real PostgreSQL, real dbt builds and Dagster runs)
-	$(VENV)/bin/sqlfluff lint models macros --disable-progress-bar
+	$(VENV)/bin/sqlfluff lint models --disable-progress-bar
 	$(PY) -m pytest
 
 setup: $(VENV)/.installed profiles.yml .dagster_home/dagster.yaml
@@ -49,7 +49,7 @@ docs: setup warehouse-start ## dbt docs with the lineage graph
 	$(VENV)/bin/dbt docs generate --quiet && $(VENV)/bin/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
 
 lint: setup
-	$(VENV)/bin/sqlfluff lint models macros --disable-progress-bar
+	$(VENV)/bin/sqlfluff lint models --disable-progress-bar
 
 clean: ## remove the virtualenv, dbt artifacts and Dagster history (keeps the warehouse data)
 	rm -rf $(VENV) target logs .dagster_home

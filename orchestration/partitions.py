@@ -7,7 +7,8 @@ import datetime as dt
 from dagster import DailyPartitionsDefinition
 
 # A partition is a UTC day of *changes*: materializing partition D applies every source row whose change
-# time (updated_at, else created_at) falls on D, recomputing the whole created days those rows touch.
+# time (updated_at, else created_at) falls on D (or within incremental_lookback_hours before it, for rows
+# that arrive late), recomputing the whole created days those rows touch.
 # A backfill over a range of partitions runs once, for the whole range. The hourly schedule applies the
 # day of (tick - 65 minutes), so the first run after midnight still closes the previous day.
 PARTITIONS_START = "2024-01-01"

@@ -3,7 +3,8 @@
 
     Affected keys come from the source rows that changed:
     - with the vars window_start / window_end (dates; a Dagster partition window, half-open [start, end)):
-      rows whose change time lies in that window of UTC days;
+      rows whose change time lies in [window_start - incremental_lookback_hours, window_end), so rows that
+      arrive late (a change time on an earlier day) within the lookback are still applied;
     - otherwise (plain `dbt build`): rows whose change time is at or after (watermark - incremental_lookback_hours),
       the watermark being the newest change time the model has already processed. Change times after the
       start of this run (skewed clocks) are left out of the watermark so they cannot freeze it; such rows
@@ -27,7 +28,8 @@
 {#- True for a source row changed in this run's scope (see above). -#}
 {% macro changed_since_last_run(changed_column, watermark_column) -%}
     {%- if has_partition_window() -%}
-        ({{ changed_column }} >= {{ timestamp_literal(var('window_start') ~ 'T00:00:00+00:00') }}
+        ({{ changed_column }} >= {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
+                                                timestamp_literal(var('window_start') ~ 'T00:00:00+00:00')) }}
             and {{ changed_column }} < {{ timestamp_literal(var('window_end') ~ 'T00:00:00+00:00') }})
     {%- else -%}
         {{ changed_column }} >= {{ lookback_start(watermark_column) }}
