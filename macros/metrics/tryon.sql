@@ -78,3 +78,12 @@
     cast({{ safe_divide(s ~ 'lifecycle_seconds_completed_sum', s ~ 'completed_jobs_with_lifecycle') }}
         as {{ dbt.type_float() }}) as avg_lifecycle_seconds_completed
 {%- endmacro %}
+
+{#- The KPI column names every try-on mart and public view carries, in order (for views' select lists). -#}
+{% macro tryon_kpi_columns() -%}
+    {%- for name in ['total_jobs', 'completed_jobs', 'failed_jobs', 'provider_expired_jobs', 'in_flight_jobs',
+                     'unknown_status_jobs', 'terminal_jobs', 'terminal_success_rate_pct',
+                     'avg_lifecycle_seconds_completed', 'p95_lifecycle_seconds_completed'] -%}
+    {{ name }}{{ ",\n    " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -1,16 +1,7 @@
 select
     model,
     tenants_using_model,
-    total_jobs,
-    completed_jobs,
-    failed_jobs,
-    provider_expired_jobs,
-    in_flight_jobs,
-    unknown_status_jobs,
-    terminal_jobs,
-    terminal_success_rate_pct,
-    avg_lifecycle_seconds_completed,
-    p95_lifecycle_seconds_completed,
+    {{ tryon_kpi_columns() }},
     credits_charged,
     first_job_day_utc,
     last_job_day_utc

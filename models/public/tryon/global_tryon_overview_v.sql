@@ -5,16 +5,7 @@ select
     active_tenants_last_30d,
     jobs_last_24h,
     jobs_last_7d,
-    total_jobs,
-    completed_jobs,
-    failed_jobs,
-    provider_expired_jobs,
-    in_flight_jobs,
-    unknown_status_jobs,
-    terminal_jobs,
-    terminal_success_rate_pct,
-    avg_lifecycle_seconds_completed,
-    p95_lifecycle_seconds_completed,
+    {{ tryon_kpi_columns() }},
     available_credits,
     reserved_or_spent_credits
 from {{ ref('global_tryon_overview') }}

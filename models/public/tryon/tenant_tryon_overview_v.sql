@@ -4,16 +4,7 @@ select
     as_of_at,
     jobs_last_24h,
     jobs_last_7d,
-    total_jobs,
-    completed_jobs,
-    failed_jobs,
-    provider_expired_jobs,
-    in_flight_jobs,
-    unknown_status_jobs,
-    terminal_jobs,
-    terminal_success_rate_pct,
-    avg_lifecycle_seconds_completed,
-    p95_lifecycle_seconds_completed,
+    {{ tryon_kpi_columns() }},
     available_credits,
     reserved_or_spent_credits
 from {{ ref('tenant_tryon_overview') }}
