@@ -11,7 +11,7 @@ export XDG_RUNTIME_DIR ?= /tmp
 run: setup ## set up, start the warehouse, load sample data if needed, materialize every asset, summarize
 	$(PY) -m orchestration.cli run
 
-test: setup ## the whole suite: SQL lint, then pytest (real PostgreSQL, real dbt builds and Dagster runs)
+test: setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
 	$(VENV)/bin/sqlfluff lint models --disable-progress-bar
 	$(PY) -m pytest
 
