@@ -25,7 +25,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 profiles.yml: profiles.yml.example
-	test -f $@ || cp $< $@
+	@if [ -f $@ ]; then echo "note: profiles.yml.example is newer than your profiles.yml; compare them"; touch $@; \
+	else cp $< $@; fi
 
 .dagster_home/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p .dagster_home && cp $< $@

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .project import PROJECT_ROOT, ensure_profiles
 from .sample_data import SampleSpec, load_sample_data
+from .security import add_tenant_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
 
 DEFAULT_RAW_SCHEMA = "raw_tryon"
@@ -65,7 +66,13 @@ def cmd_warehouse(action: str) -> None:
             return
         warehouse = _embedded()
         settings = warehouse.start()
+        bootstrap(settings)
         _say(f"embedded PostgreSQL is up at {settings.describe()} (data in {warehouse.data_dir})")
+    elif action == "bootstrap":
+        settings = connection()
+        schemas = tuple(s for s in os.environ.get("TA_RAW_SCHEMAS", raw_schema()).split(",") if s)
+        bootstrap(settings, raw_schemas=schemas)
+        _say(f"analytics_owner is ready on {settings.describe()} and may read {', '.join(schemas)}")
     elif action == "stop":
         stopped = _embedded().stop()
         _say("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
@@ -86,7 +93,14 @@ def cmd_load_sample(args: argparse.Namespace) -> None:
         days=args.days,
         **({"anchor": anchor} if anchor else {}),
     )
-    load_sample_data(connection(), raw_schema(), spec, force=args.force, log=_say)
+    settings = connection()
+    load_sample_data(settings, raw_schema(), spec, force=args.force, log=_say)
+    grant_raw_read(settings, raw_schema())
+
+
+def cmd_tenant_login(args: argparse.Namespace) -> None:
+    add_tenant_login(connection(), args.login, args.tenant_id, password=os.environ.get("TA_TENANT_PASSWORD"))
+    _say(f"login {args.login} may now read the rows of tenant {args.tenant_id} (and no other tenant's)")
 
 
 def materialize(full_refresh: bool = False, partition: str | None = None) -> None:
@@ -169,7 +183,14 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
 
     wh = sub.add_parser("warehouse", help="start, stop or check the embedded PostgreSQL")
-    wh.add_argument("action", choices=["start", "stop", "status"])
+    wh.add_argument("action", choices=["start", "stop", "status", "bootstrap"],
+                    help="bootstrap: create the analytics_owner role dbt builds as and let it read the raw schemas "
+                         "($TA_RAW_SCHEMAS, comma-separated) - once per database, as a superuser")
+
+    tl = sub.add_parser("tenant-login", help="create a tenant login (password from $TA_TENANT_PASSWORD) "
+                                              "and map it to one tenant")
+    tl.add_argument("login")
+    tl.add_argument("tenant_id")
 
     def sample_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--jobs", type=int, default=int(os.environ.get("TA_SAMPLE_JOBS", 200_000)))
@@ -198,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd_warehouse(args.action)
         elif args.command == "load-sample":
             cmd_load_sample(args)
+        elif args.command == "tenant-login":
+            cmd_tenant_login(args)
         elif args.command == "materialize":
             materialize(full_refresh=args.full_refresh, partition=args.partition)
         elif args.command == "summary":

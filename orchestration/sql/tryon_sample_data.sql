@@ -125,7 +125,12 @@ select
         when r_reason < 0.80 then 'provider_error'
         when r_reason < 0.88 then 'rate_limited'
         when r_reason < 0.94 then 'nsfw_blocked'
-        when r_reason < 0.97 then ' Provider_Timeout'
+        when r_reason < 0.955 then ' Provider_Timeout'
+        -- Free text with personal data in it, which staging must mask (README, "Privacy").
+        when r_reason < 0.961 then 'moderation_rejected: shopper Jane.Doe@example.com asked for a review'
+        when r_reason < 0.965 then 'callback_failed: call +1 415 555 0100'
+        when r_reason < 0.968 then 'upstream 10.12.0.7 refused the connection'
+        when r_reason < 0.970 then 'upstream 2001:db8::8a2e:370:7334 reset the stream'
         else null
     end,
     case

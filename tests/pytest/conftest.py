@@ -14,6 +14,7 @@ import pytest
 
 from orchestration.project import PROJECT_ROOT, ensure_profiles
 from orchestration.sample_data import SampleSpec, load_sample_data
+from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse, ensure_database
 
 TEST_PORT = int(os.environ.get("TA_TEST_PG_PORT", "54339"))
@@ -53,6 +54,7 @@ def warehouse() -> Iterator[ConnectionSettings]:
     admin.close()
     ensure_database(settings, TEST_DATABASE)
     test_settings = settings.with_database(TEST_DATABASE)
+    bootstrap(test_settings)
     saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "TA_RAW_SCHEMA")}
     os.environ.update(test_settings.as_env())
     os.environ["TA_RAW_SCHEMA"] = RAW_SCHEMA
@@ -68,6 +70,7 @@ def warehouse() -> Iterator[ConnectionSettings]:
 @pytest.fixture(scope="session")
 def sample_loaded(warehouse: ConnectionSettings) -> ConnectionSettings:
     load_sample_data(warehouse, RAW_SCHEMA, SAMPLE, force=True, log=lambda _m: None)
+    grant_raw_read(warehouse, RAW_SCHEMA)
     return warehouse
 
 
@@ -80,7 +83,7 @@ def fetch(settings: ConnectionSettings, query: str, params: tuple = ()) -> list[
     conn = settings.connect()
     try:
         with conn.cursor() as cur:
-            cur.execute(query, params)
+            cur.execute(query, params or None)
             names = [c.name for c in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
     finally:
@@ -91,6 +94,6 @@ def execute(settings: ConnectionSettings, query: str, params: tuple = ()) -> Non
     conn = settings.connect()
     try:
         with conn.cursor() as cur:
-            cur.execute(query, params)
+            cur.execute(query, params or None)
     finally:
         conn.close()

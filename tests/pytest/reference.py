@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 
 KNOWN = {"queued", "processing", "completed", "failed", "provider_expired"}
@@ -16,6 +17,22 @@ CREDIT_EFFECT = {
     "grant": (1, 0), "purchase": (1, 0), "reserve": (-1, 1),
     "release": (1, -1), "charge": (-1, 1), "refund": (1, -1),
 }
+
+
+# README, "Privacy": personal data in free text is masked, in this order.
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+PII_MASKS = [
+    ("[email]", re.compile(r"[\w.%+-]+@[a-z\d-]+(?:\.[a-z\d-]+)*\.[a-z]{2,}", re.I | re.A)),
+    ("[ipv4]", re.compile(rf"\b{_OCTET}(?:\.{_OCTET}){{3}}\b")),
+    ("[ipv6]", re.compile(r"\b(?:[\da-f]{1,4}:){1,7}:?(?:[\da-f]{1,4}(?::[\da-f]{1,4}){0,5})?\b", re.I)),
+    ("[phone]", re.compile(r"\+[1-9]\d{0,2}[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){2,4}\b")),
+]
+
+
+def mask_pii(text: str) -> str:
+    for mask, pattern in PII_MASKS:
+        text = pattern.sub(mask, text)
+    return text
 
 
 def clean_jobs(raw_rows: list[dict]) -> list[dict]:
@@ -35,7 +52,7 @@ def clean_jobs(raw_rows: list[dict]) -> list[dict]:
         status = (row["status"] or "").strip().lower()
         status = status if status in KNOWN else "unknown"
         model = (row["model"] or "").strip().lower() or "unknown"
-        reason = (row["failure_reason_normalized"] or "").strip().lower() or None
+        reason = mask_pii((row["failure_reason_normalized"] or "").strip().lower()) or None
         if status not in ("failed", "provider_expired"):
             reason = None
         elif reason is None:

@@ -30,7 +30,8 @@ job_rules as (
         cast(sum(case when created_at > {{ as_of() }} then 1 else 0 end) as bigint) as created_after_as_of,
         cast(sum(case when is_invalid_credits_charged then 1 else 0 end) as bigint) as invalid_credits_charged,
         cast(sum(case when status = 'failed' and raw_failure_reason is null then 1 else 0 end) as bigint)
-            as failed_without_reason
+            as failed_without_reason,
+        cast(sum(case when has_pii_in_failure_reason then 1 else 0 end) as bigint) as personal_data_in_failure_reason
     from jobs
 ),
 
@@ -65,6 +66,7 @@ rules as (
         ('created_after_as_of', 'kept on its own day; outside every trailing window'),
         ('invalid_credits_charged', 'kept: credits_charged is taken as 0'),
         ('failed_without_reason', "kept: failure_reason_normalized is 'unspecified'"),
+        ('personal_data_in_failure_reason', 'kept: emails, phone numbers and IP addresses in the text are masked as [email], [phone], [ipv4], [ipv6]'),
     ] -%}
     {%- set entry_rules = [
         ('missing_ledger_entry_id', 'dropped'),

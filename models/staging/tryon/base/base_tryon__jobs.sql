@@ -13,7 +13,10 @@ normalised as (
         coalesce(nullif(lower(trim(model)), ''), 'unknown') as model,
         created_at,
         updated_at,
-        nullif(lower(trim(failure_reason_normalized)), '') as raw_failure_reason,
+        -- The spec calls this a categorised code, but providers' free text lands here too: personal data in
+        -- it is masked now, before any other model reads it (macros/privacy/pii.sql).
+        {{ scrub_pii("nullif(lower(trim(failure_reason_normalized)), '')") }} as raw_failure_reason,
+        {{ has_pii('failure_reason_normalized') }} as has_pii_in_failure_reason,
         credits_charged as raw_credits_charged
     from source
 ),

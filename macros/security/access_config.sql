@@ -1,0 +1,84 @@
+{#-
+    Reading the access configuration (README, "Security model").
+
+    A model declares who may read it with dbt's own `grants` config (select: [role, ...]), and, when its
+    rows belong to tenants, `meta.row_security`:
+
+        row_security:
+          tenant_column: tenant_id          # rows belong to the tenant in this column; RLS is enabled
+          scoped_roles: [analytics_tenant]  # optional; grantees that see only their own tenants' rows
+                                            #   (default: var('tenant_scoped_roles'))
+          windows:                          # optional; a grantee sees only recent rows
+            analytics_reader: {column: metric_date, days: 30}
+
+    Every other grantee sees every row. The macros below turn that into policies; no per-table SQL.
+-#}
+
+{%- macro access_grantees(node_config) -%}
+    {#- The roles granted SELECT on a model, in declaration order, without duplicates. -#}
+    {%- set grants = node_config.get('grants') or {} -%}
+    {%- set grantees = [] -%}
+    {%- for privilege, roles in grants.items() if privilege | lower == 'select' -%}
+        {%- for role in ([roles] if roles is string else roles) if role not in grantees -%}
+            {%- do grantees.append(role) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(grantees) }}
+{%- endmacro -%}
+
+{%- macro row_security_config(node_config) -%}
+    {%- set meta = node_config.get('meta') or {} -%}
+    {{ return(meta.get('row_security') or {}) }}
+{%- endmacro -%}
+
+{%- macro scoped_roles(node_config) -%}
+    {%- set rs = row_security_config(node_config) -%}
+    {{ return(rs.get('scoped_roles', var('tenant_scoped_roles'))) }}
+{%- endmacro -%}
+
+{#-
+    The configuration mistakes that would open a hole, caught before anything is built, with the model
+    and the fix in the message:
+      - a grant to a role the project does not declare (vars.analytics_roles);
+      - a table granted to a tenant-scoped role without row_security.tenant_column (it would show every
+        tenant's rows);
+      - row_security on a model that is neither a table-like model nor a view (nothing to attach policies to);
+      - a window or scoped role naming a role that has no grant.
+-#}
+{%- macro validate_access_config() -%}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set declared = var('analytics_roles').keys() | list -%}
+    {%- set problems = [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type in ('model', 'seed') and node.config.enabled -%}
+        {%- set grantees = access_grantees(node.config) -%}
+        {%- set rs = row_security_config(node.config) -%}
+        {%- set scoped = scoped_roles(node.config) -%}
+        {%- for role in grantees if role not in declared -%}
+            {%- do problems.append(node.name ~ ": grants select to '" ~ role ~ "', which is not declared in vars.analytics_roles") -%}
+        {%- endfor -%}
+        {%- set scoped_grantees = grantees | select('in', scoped) | list -%}
+        {%- if scoped_grantees and node.config.materialized != 'view' and not rs.get('tenant_column') -%}
+            {%- do problems.append(node.name ~ ": granted to tenant-scoped role(s) " ~ scoped_grantees | join(', ')
+                ~ " but has no meta.row_security.tenant_column, so every tenant's rows would be visible") -%}
+        {%- endif -%}
+        {%- for role in (rs.get('windows') or {}).keys() if role not in grantees -%}
+            {%- do problems.append(node.name ~ ": row_security.windows names '" ~ role ~ "', which has no select grant") -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error("access configuration (README, 'Security model'):\n  - " ~ problems | join("\n  - ")) }}
+    {%- endif -%}
+    {{ return(problems) }}
+{%- endmacro -%}
+
+{%- macro role_list(roles) -%}
+    {%- for role in roles -%}{{ adapter.quote(role) }}{{ ', ' if not loop.last }}{%- endfor -%}
+{%- endmacro -%}
+
+{#- Project hooks (on-run-start/-end) must run as the dbt role too, but dbt-postgres's `set role` at connect
+    is rolled back before hooks run (dbt-labs/dbt-adapters#1889), so hooks set it again themselves. -#}
+{%- macro hook_role() -%}
+    {%- if target.type == 'postgres' and target.get('role') -%}
+        set role {{ adapter.quote(target.role) }};
+    {%- endif -%}
+{%- endmacro -%}

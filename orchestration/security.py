@@ -1,0 +1,100 @@
+"""The privileged, one-time part of the security model, and tenant-login onboarding.
+
+dbt builds as the NOLOGIN role `analytics_owner`; that role has to exist, own nothing it should not, and
+read the raw schemas before the first build. Everything else (group roles, row-level security, grants) the
+dbt build creates itself. README, "Security model".
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from psycopg2 import sql
+
+from .sample_data import SQL_DIR
+from .warehouse import ConnectionSettings, WarehouseError
+
+OWNER_ROLE = "analytics_owner"
+TENANT_ROLE = "analytics_tenant"
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _identifier(name: str, what: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise WarehouseError(f"{what} must be a lowercase SQL identifier (letters, digits, _), got {name!r}")
+    return name
+
+
+def bootstrap(settings: ConnectionSettings, raw_schemas: tuple[str, ...] = (), dbt_login: str | None = None) -> None:
+    """Create analytics_owner, let it build in this database and read the raw schemas; let `dbt_login` use it.
+
+    Run as a superuser or the database owner. `dbt_login` defaults to the connecting user; superusers need
+    no membership.
+    """
+    template = (SQL_DIR / "security_bootstrap.sql").read_text(encoding="utf-8")
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(template.replace("{database}", sql.Identifier(settings.database).as_string(cur)))
+            login = dbt_login or settings.user
+            cur.execute("select rolsuper from pg_roles where rolname = %s", (login,))
+            row = cur.fetchone()
+            if row is None:
+                raise WarehouseError(f"login {login!r} does not exist")
+            if not row[0]:
+                cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(OWNER_ROLE), sql.Identifier(login)))
+        for schema in raw_schemas:
+            grant_raw_read(settings, schema)
+    finally:
+        conn.close()
+
+
+def grant_raw_read(settings: ConnectionSettings, schema: str) -> None:
+    """analytics_owner may read (only read) the raw tables of `schema`, now and as the loader adds tables."""
+    _identifier(schema, "raw schema")
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            ident = sql.Identifier(schema)
+            owner = sql.Identifier(OWNER_ROLE)
+            cur.execute(sql.SQL("grant usage on schema {} to {}").format(ident, owner))
+            cur.execute(sql.SQL("grant select on all tables in schema {} to {}").format(ident, owner))
+            cur.execute(sql.SQL("alter default privileges in schema {} grant select on tables to {}").format(ident, owner))
+    finally:
+        conn.close()
+
+
+def add_tenant_login(settings: ConnectionSettings, login: str, tenant_id: str, password: str | None = None) -> None:
+    """Onboard a tenant login: create it (if missing) in the tenant role and map it to `tenant_id`.
+
+    Run as an admin who may create roles (a superuser, or a member of analytics_admin with CREATEROLE).
+    Needs one dbt build first (it creates analytics_tenant and analytics_security.tenant_logins).
+    """
+    _identifier(login, "login name")
+    tenant = str(uuid.UUID(tenant_id))
+    conn = settings.connect(autocommit=False)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select to_regclass('analytics_security.tenant_logins')")
+            if cur.fetchone()[0] is None:
+                raise WarehouseError("analytics_security.tenant_logins is missing: run a dbt build first (make run)")
+            cur.execute("select 1 from pg_roles where rolname = %s", (login,))
+            if cur.fetchone() is None:
+                cur.execute(
+                    sql.SQL("create role {} login password {} in role {}").format(
+                        sql.Identifier(login),
+                        sql.Literal(password) if password else sql.SQL("null"),
+                        sql.Identifier(TENANT_ROLE),
+                    )
+                )
+            else:
+                cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(TENANT_ROLE), sql.Identifier(login)))
+            cur.execute(
+                "insert into analytics_security.tenant_logins (login_name, tenant_id) values (%s, %s) "
+                "on conflict do nothing",
+                (login, tenant),
+            )
+        conn.commit()
+    finally:
+        conn.close()
