@@ -1,0 +1,84 @@
+"""Privacy (README, "Privacy"): the sample data plants personal data in a free-text field; staging masks it;
+the no_pii_in_text_columns test on every mart would catch it if staging stopped masking."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ANCHOR, RAW_SCHEMA, execute, fetch
+from orchestration.project import PROJECT_ROOT
+from orchestration.sample_data import SampleSpec, load_sample_data
+from orchestration.security import bootstrap, grant_raw_read
+from orchestration.warehouse import ensure_database
+
+PROBE_DATABASE = "analytics_privacy_probe"
+PLANTED = "%jane.doe@example.com%"
+
+
+def test_planted_personal_data_is_masked_and_counted(sample_loaded, dbt):
+    dbt("seed")
+    dbt("build", "--full-refresh")  # includes every mart's no_pii_in_text_columns test, which must pass
+    planted = fetch(sample_loaded, f"select count(*) as n from {RAW_SCHEMA}.tryon_jobs "
+                                   "where failure_reason_normalized ilike %s", (PLANTED,))[0]["n"]
+    assert planted > 0, "the sample data must plant an email for this test to mean anything"
+    masked = fetch(sample_loaded, "select failure_reason_normalized as r from marts.global_tryon_failure_reason "
+                                  "where failure_reason_normalized like '%[email]%'")
+    assert masked, "the planted email's failure reason should appear masked"
+    leaked = fetch(sample_loaded, "select count(*) as n from marts.global_tryon_failure_reason "
+                                  "where failure_reason_normalized ilike %s", (PLANTED,))[0]["n"]
+    assert leaked == 0
+    counted = fetch(sample_loaded, "select affected_rows from marts.tryon_data_quality "
+                                   "where rule = 'personal_data_in_failure_reason'")[0]["affected_rows"]
+    with_any_pii = fetch(sample_loaded, f"""
+        select count(*) as n from {RAW_SCHEMA}.tryon_jobs
+        where failure_reason_normalized ~* '@|\\+1 415|10\\.12\\.0\\.7|2001:db8'""")[0]["n"]
+    assert counted == with_any_pii > planted
+
+
+def test_no_pii_test_fails_when_staging_stops_masking(sample_loaded, tmp_path):
+    """Build a copy of the project whose scrub_pii macro does nothing: the marts' no-PII test must fail."""
+    probe = sample_loaded.with_database(PROBE_DATABASE)
+    execute(sample_loaded.with_database("postgres"), f"drop database if exists {PROBE_DATABASE} with (force)")
+    ensure_database(sample_loaded, PROBE_DATABASE)
+    bootstrap(probe)
+    load_sample_data(probe, RAW_SCHEMA, SampleSpec(seed=11, tenants=8, jobs=20_000, days=10, anchor=ANCHOR),
+                     force=True, log=lambda _m: None)
+    grant_raw_read(probe, RAW_SCHEMA)
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds"):
+        source = PROJECT_ROOT / item
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, project / item)
+    pii_macro = project / "macros" / "privacy" / "pii.sql"
+    text = pii_macro.read_text()
+    assert "{{- ns.sql -}}" in text
+    pii_macro.write_text(text.replace("{{- ns.sql -}}", "{{- expression -}}"))  # staging stops masking
+
+    env = {**os.environ, **probe.as_env(), "DBT_PROFILES_DIR": str(project), "TA_RAW_SCHEMA": RAW_SCHEMA}
+    dbt = str(Path(sys.executable).with_name("dbt"))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([dbt, *args, "--vars", json.dumps({"as_of": ANCHOR.isoformat()})],
+                              cwd=project, env=env, capture_output=True, text=True)
+
+    assert run("seed").returncode == 0
+    built = run("run", "--select", "+global_tryon_failure_reason_v")
+    assert built.returncode == 0, built.stdout[-3000:]
+    leaked = fetch(probe, "select count(*) as n from marts.global_tryon_failure_reason "
+                          "where failure_reason_normalized ilike %s", (PLANTED,))[0]["n"]
+    assert leaked > 0, "without masking the planted email should reach the mart"
+    tested = run("test", "--select", "test_name:no_pii_in_text_columns,global_tryon_failure_reason",
+                 "test_name:no_pii_in_text_columns,global_tryon_failure_reason_v")
+    assert tested.returncode != 0, tested.stdout[-3000:]
+    failures = [line for line in tested.stdout.splitlines() if " FAIL " in line]
+    assert any("no_pii_in_text_columns_global_tryon_failure_reason_" in line for line in failures), tested.stdout[-3000:]
+    assert any("no_pii_in_text_columns_global_tryon_failure_reason_v_" in line for line in failures), tested.stdout[-3000:]
+    execute(sample_loaded.with_database("postgres"), f"drop database if exists {PROBE_DATABASE} with (force)")
