@@ -164,6 +164,9 @@ def cmd_summary() -> None:
     print("Next")
     print(f"  psql / BI tool : host {settings.host} port {settings.port} user {settings.user} "
           f"database {settings.database}, schema public (views) or marts (tables)")
+    print("  BI login       : create role <name> login password '...' in role analytics_bi_reader "
+          "(README, Security model)")
+    print("  tenant login   : python -m orchestration.cli tenant-login <name> <tenant uuid>")
     print("  Dagster UI     : make dagster, then open http://127.0.0.1:3000")
     print("  dbt docs       : make docs, then open http://127.0.0.1:8080 (lineage graph at the bottom right)")
     print("  stop warehouse : make warehouse-stop")
