@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 from .project import PROJECT_ROOT, ensure_profiles
-from .sample_data import SampleSpec, load_sample_data
+from .sample_data import LLM, TRYON, SampleSpec, load_sample_data
 from .security import add_tenant_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
 
 DEFAULT_RAW_SCHEMA = "raw_tryon"
+DEFAULT_LLM_RAW_SCHEMA = "raw_llm"
 
 
 def _say(message: str) -> None:
@@ -46,6 +47,10 @@ def raw_schema() -> str:
     return os.environ.get("TA_RAW_SCHEMA", DEFAULT_RAW_SCHEMA)
 
 
+def llm_raw_schema() -> str:
+    return os.environ.get("TA_LLM_RAW_SCHEMA", DEFAULT_LLM_RAW_SCHEMA)
+
+
 def dbt_command(args: list[str], check: bool = True) -> int:
     """Run the dbt CLI of this virtualenv in the project folder."""
     ensure_profiles()
@@ -70,7 +75,8 @@ def cmd_warehouse(action: str) -> None:
         _say(f"embedded PostgreSQL is up at {settings.describe()} (data in {warehouse.data_dir})")
     elif action == "bootstrap":
         settings = connection()
-        schemas = tuple(s for s in os.environ.get("TA_RAW_SCHEMAS", raw_schema()).split(",") if s)
+        default = f"{raw_schema()},{llm_raw_schema()}"
+        schemas = tuple(s for s in os.environ.get("TA_RAW_SCHEMAS", default).split(",") if s)
         bootstrap(settings, raw_schemas=schemas)
         _say(f"analytics_owner is ready on {settings.describe()} and may read {', '.join(schemas)}")
     elif action == "stop":
@@ -90,12 +96,14 @@ def cmd_load_sample(args: argparse.Namespace) -> None:
         seed=args.seed,
         tenants=args.tenants,
         jobs=args.jobs,
+        llm_requests=args.llm_requests,
         days=args.days,
         **({"anchor": anchor} if anchor else {}),
     )
     settings = connection()
-    load_sample_data(settings, raw_schema(), spec, force=args.force, log=_say)
-    grant_raw_read(settings, raw_schema())
+    for domain, schema in ((TRYON, raw_schema()), (LLM, llm_raw_schema())):
+        load_sample_data(settings, schema, spec, force=args.force, log=_say, domain=domain)
+        grant_raw_read(settings, schema)
 
 
 def cmd_tenant_login(args: argparse.Namespace) -> None:
@@ -197,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def sample_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--jobs", type=int, default=int(os.environ.get("TA_SAMPLE_JOBS", 200_000)))
+        p.add_argument("--llm-requests", type=int, default=int(os.environ.get("TA_SAMPLE_LLM_REQUESTS", 200_000)))
         p.add_argument("--tenants", type=int, default=int(os.environ.get("TA_SAMPLE_TENANTS", 60)))
         p.add_argument("--days", type=int, default=90)
         p.add_argument("--seed", type=int, default=42)

@@ -28,14 +28,15 @@ class SampleSpec:
     seed: int = 42
     tenants: int = 60
     jobs: int = 200_000
+    llm_requests: int = 200_000
     days: int = 90
     anchor: dt.datetime = field(default_factory=_default_anchor)
 
     def __post_init__(self) -> None:
         if self.tenants < 6:
             raise ValueError("tenants must be at least 6 (five of them are generated without jobs)")
-        if self.jobs < 1 or self.days < 1:
-            raise ValueError("jobs and days must be positive")
+        if self.jobs < 1 or self.days < 1 or self.llm_requests < 1:
+            raise ValueError("jobs, llm_requests and days must be positive")
         if self.anchor.tzinfo is None:
             raise ValueError("anchor must be timezone-aware")
 
@@ -49,26 +50,47 @@ def _render(template: str, schema: str, spec: SampleSpec | None = None) -> str:
             seed=str(int(spec.seed)),
             tenants=str(int(spec.tenants)),
             jobs=str(int(spec.jobs)),
+            requests=str(int(spec.llm_requests)),
             days=str(int(spec.days)),
             anchor="'" + spec.anchor.isoformat() + "'",
         )
     return template.format(**values)
 
 
-def create_raw_tables(settings: ConnectionSettings, schema: str) -> None:
-    template = (SQL_DIR / "tryon_raw_tables.sql").read_text(encoding="utf-8")
+@dataclass(frozen=True)
+class Domain:
+    """A source system's raw tables: where their DDL and generator live, and which table shows it is loaded."""
+
+    name: str
+    tables_sql: str
+    data_sql: str
+    tables: tuple[str, ...]
+    probe_table: str
+    describe: object  # (SampleSpec) -> str
+
+
+TRYON = Domain("tryon", "tryon_raw_tables.sql", "tryon_sample_data.sql", ("tryon_jobs", "credit_ledgers", "tenants"),
+               "tryon_jobs", lambda s: f"{s.jobs:,} try-on jobs for {s.tenants} tenants")
+LLM = Domain("llm", "llm_raw_tables.sql", "llm_sample_data.sql", ("usage_logs", "projects"),
+             "usage_logs", lambda s: f"{s.llm_requests:,} LLM gateway requests for the projects of {s.tenants - 5} tenants")
+DOMAINS = {d.name: d for d in (TRYON, LLM)}
+
+
+def create_raw_tables(settings: ConnectionSettings, schema: str, domain: Domain = TRYON) -> None:
+    template = (SQL_DIR / domain.tables_sql).read_text(encoding="utf-8")
     with settings.connect() as conn, conn.cursor() as cur:
         cur.execute(_render(template, schema))
 
 
-def is_loaded(settings: ConnectionSettings, schema: str) -> bool:
+def is_loaded(settings: ConnectionSettings, schema: str, domain: Domain = TRYON) -> bool:
     conn = settings.connect()
     try:
         with conn.cursor() as cur:
-            cur.execute("select to_regclass(%s)", (f"{schema}.tryon_jobs",))
+            cur.execute("select to_regclass(%s)", (f"{schema}.{domain.probe_table}",))
             if cur.fetchone()[0] is None:
                 return False
-            cur.execute(sql.SQL("select exists (select 1 from {}.tryon_jobs)").format(sql.Identifier(schema)))
+            cur.execute(sql.SQL("select exists (select 1 from {}.{})").format(
+                sql.Identifier(schema), sql.Identifier(domain.probe_table)))
             return bool(cur.fetchone()[0])
     finally:
         conn.close()
@@ -81,27 +103,28 @@ def load_sample_data(
     *,
     force: bool = False,
     log=print,
+    domain: Domain = TRYON,
 ) -> bool:
-    """Create the raw tables and load sample data unless some is there already (or `force`).
+    """Create the raw tables of `domain` and load sample data unless some is there already (or `force`).
 
     Returns True when data was loaded. With `force`, existing raw rows are removed first.
     """
     spec = spec or SampleSpec()
-    create_raw_tables(settings, schema)
-    if is_loaded(settings, schema) and not force:
-        log(f"sample data: {schema}.tryon_jobs already has rows; not loading again (use --force to reload)")
+    create_raw_tables(settings, schema, domain)
+    if is_loaded(settings, schema, domain) and not force:
+        log(f"sample data: {schema}.{domain.probe_table} already has rows; not loading again (use --force to reload)")
         return False
-    template = (SQL_DIR / "tryon_sample_data.sql").read_text(encoding="utf-8")
+    template = (SQL_DIR / domain.data_sql).read_text(encoding="utf-8")
     started = time.monotonic()
     log(
-        f"sample data: generating {spec.jobs:,} try-on jobs for {spec.tenants} tenants over {spec.days} days "
+        f"sample data: generating {domain.describe(spec)} over {spec.days} days "
         f"(seed {spec.seed}, anchor {spec.anchor.isoformat()}) in {schema} ..."
     )
     conn = settings.connect(autocommit=False)
     try:
         with conn.cursor() as cur:
             if force:
-                for table in ("tryon_jobs", "credit_ledgers", "tenants"):
+                for table in domain.tables:
                     cur.execute(sql.SQL("truncate {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
             cur.execute(_render(template, schema, spec))
         conn.commit()

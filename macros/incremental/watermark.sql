@@ -36,11 +36,17 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Filter for a model keyed by UTC day: recompute every day that holds a changed upstream row. -#}
-{% macro affected_days_filter(day_column, upstream, upstream_changed_column, watermark_column) -%}
-    {{ day_column }} in (
-        select distinct {{ day_column }}
+{#- Filter for a model keyed by a time bucket (a UTC day, a UTC hour): recompute every bucket that holds a
+    changed upstream row. upstream_key: the key as an expression over the upstream's columns (default: the
+    same column name). -#}
+{% macro affected_keys_filter(key_column, upstream, upstream_changed_column, watermark_column, upstream_key=none) -%}
+    {{ key_column }} in (
+        select distinct {{ upstream_key or key_column }}
         from {{ upstream }}
         where {{ changed_since_last_run(upstream_changed_column, watermark_column) }}
     )
+{%- endmacro %}
+
+{% macro affected_days_filter(day_column, upstream, upstream_changed_column, watermark_column) -%}
+    {{ affected_keys_filter(day_column, upstream, upstream_changed_column, watermark_column) }}
 {%- endmacro %}

@@ -62,3 +62,29 @@
 {% macro in_trailing_window(ts, hours) -%}
     ({{ ts }} >= {{ dbt.dateadd('hour', -1 * hours, as_of()) }} and {{ ts }} < {{ as_of() }})
 {%- endmacro %}
+
+{#- The UTC hour a timestamp falls in, as a timestamp with time zone (spec 001: hour_start). -#}
+{% macro utc_hour(ts) -%}
+    {{ return(adapter.dispatch('utc_hour', 'tenant_analytics')(ts)) }}
+{%- endmacro %}
+
+{% macro default__utc_hour(ts) -%}
+    date_trunc('hour', {{ ts }})
+{%- endmacro %}
+
+{% macro postgres__utc_hour(ts) -%}
+    (date_trunc('hour', timezone('utc', {{ ts }})) at time zone 'utc')
+{%- endmacro %}
+
+{#- Midnight UTC of a date, as a timestamp with time zone. -#}
+{% macro timestamp_literal_from_date(date_expression) -%}
+    {{ return(adapter.dispatch('timestamp_from_date', 'tenant_analytics')(date_expression)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_from_date(date_expression) -%}
+    cast({{ date_expression }} as timestamp)
+{%- endmacro %}
+
+{% macro postgres__timestamp_from_date(date_expression) -%}
+    (cast({{ date_expression }} as timestamp) at time zone 'utc')
+{%- endmacro %}

@@ -1,0 +1,87 @@
+{#-
+    The body of spec 001's usage_aggregations_hourly and usage_aggregations_daily ("same structure as
+    hourly, but aggregated by day"): one row per project per time bucket, from the mergeable hourly state.
+      bucket: 'hour' (column hour_start) or 'day' (column date, the UTC day)
+      retention_days: rows older than this many days before as_of are not built (spec 001, "Retention")
+    Incremental runs recompute whole buckets that hold a changed hour of state.
+-#}
+{% macro llm_usage_aggregation(bucket, retention_days) -%}
+    {%- set key = 'hour_start' if bucket == 'hour' else 'date' -%}
+    {%- set key_expression = 'hour_start' if bucket == 'hour' else utc_day('hour_start') -%}
+with state as (
+    select *{% if bucket != 'hour' %}, {{ key_expression }} as {{ key }}{% endif %}
+    from {{ ref('int_llm__usage_hourly') }}
+    where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(retention_days) }}
+    {% if is_incremental() %}
+        and {{ affected_keys_filter(key_expression, ref('int_llm__usage_hourly'), 'last_source_changed_at',
+                                    'last_source_changed_at') }}
+    {% endif %}
+),
+
+histogram as (
+    select
+        project_id,
+        {{ key_expression }} as {{ key }},
+        latency_bucket,
+        requests
+    from {{ ref('int_llm__latency_histogram_hourly') }}
+    where hour_start in (select distinct hour_start from state)
+),
+
+per_project as (
+    select
+        project_id,
+        tenant_id,
+        {{ key }},
+        {{ llm_usage_state_from_state() }},
+        max(last_source_changed_at) as last_source_changed_at
+    from state
+    group by project_id, tenant_id, {{ key }}
+),
+
+by_provider as (
+    select project_id, {{ key }}, {{ json_object_agg('provider', 'requests') }} as requests_by_provider
+    from (
+        select project_id, {{ key }}, provider, sum(total_requests) as requests
+        from state
+        group by project_id, {{ key }}, provider
+    ) as provider_requests
+    group by project_id, {{ key }}
+),
+
+by_model as (
+    select project_id, {{ key }}, {{ json_object_agg('model', 'requests') }} as requests_by_model
+    from (
+        select project_id, {{ key }}, model, sum(total_requests) as requests
+        from state
+        group by project_id, {{ key }}, model
+    ) as model_requests
+    group by project_id, {{ key }}
+),
+
+latency_p95 as (
+    {{ histogram_quantile('histogram', ['project_id', key], 0.95, 'p95_latency_ms',
+                          bucket_column='latency_bucket', count_column='requests') }}
+),
+
+final as (
+    select
+        per_project.project_id,
+        per_project.tenant_id,
+        per_project.{{ key }},
+        {{ llm_usage_kpis('per_project') }},
+        latency_p95.p95_latency_ms,
+        by_provider.requests_by_provider,
+        by_model.requests_by_model,
+        per_project.last_source_changed_at
+    from per_project
+    inner join by_provider
+        on per_project.project_id = by_provider.project_id and per_project.{{ key }} = by_provider.{{ key }}
+    inner join by_model
+        on per_project.project_id = by_model.project_id and per_project.{{ key }} = by_model.{{ key }}
+    left join latency_p95
+        on per_project.project_id = latency_p95.project_id and per_project.{{ key }} = latency_p95.{{ key }}
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,36 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='hour_start',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['hour_start', 'project_id', 'latency_bucket'], 'unique': true},
+        ],
+    )
+}}
+
+-- Mergeable latency distribution: requests per log-scale latency bucket (macros/metrics/histogram.sql, in
+-- milliseconds), so p95 over any hour range comes from these rows, never from request rows.
+with requests as (
+    select * from {{ ref('stg_llm__usage_logs') }}
+    where
+        latency_ms is not null
+        and {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
+    {% if is_incremental() %}
+        and {{ affected_keys_filter('hour_start', ref('stg_llm__usage_logs'), 'source_changed_at',
+                                    'last_source_changed_at') }}
+    {% endif %}
+),
+
+final as (
+    select
+        project_id,
+        hour_start,
+        {{ histogram_bucket('latency_ms') }} as latency_bucket,
+        cast(count(*) as bigint) as requests,
+        max(source_changed_at) as last_source_changed_at
+    from requests
+    group by project_id, hour_start, {{ histogram_bucket('latency_ms') }}
+)
+
+select * from final

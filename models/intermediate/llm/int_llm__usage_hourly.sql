@@ -1,0 +1,42 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='hour_start',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['hour_start', 'project_id', 'provider', 'model'], 'unique': true},
+            {'columns': ['project_id', 'hour_start']},
+        ],
+    )
+}}
+
+-- Mergeable usage state: every mart of the domain sums these rows. Incremental: every run recomputes whole
+-- UTC hours that hold a request that landed since the last run (minus the lookback).
+with requests as (
+    select * from {{ ref('stg_llm__usage_logs') }}
+    where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
+    {% if is_incremental() %}
+        and {{ affected_keys_filter('hour_start', ref('stg_llm__usage_logs'), 'source_changed_at',
+                                    'last_source_changed_at') }}
+    {% endif %}
+),
+
+projects as (
+    select project_id, tenant_id from {{ ref('stg_llm__projects') }}
+),
+
+final as (
+    select
+        requests.project_id,
+        projects.tenant_id,
+        requests.hour_start,
+        requests.provider,
+        requests.model,
+        {{ llm_usage_state_from_requests() }},
+        max(requests.source_changed_at) as last_source_changed_at
+    from requests
+    left join projects on requests.project_id = projects.project_id
+    group by requests.project_id, projects.tenant_id, requests.hour_start, requests.provider, requests.model
+)
+
+select * from final

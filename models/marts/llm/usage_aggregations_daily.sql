@@ -1,0 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='date',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['project_id', 'date'], 'unique': true},
+            {'columns': ['date']},
+        ],
+    )
+}}
+
+{{ llm_usage_aggregation('day', var('llm_daily_retention_days')) }}

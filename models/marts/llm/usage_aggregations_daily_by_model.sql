@@ -1,0 +1,50 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='date',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['project_id', 'date', 'provider', 'model'], 'unique': true},
+            {'columns': ['date']},
+        ],
+    )
+}}
+
+-- The spec's requests_by_provider / requests_by_model as a long table BI tools can group by, with every
+-- usage column per (project, UTC day, provider, model).
+with state as (
+    select *, {{ utc_day('hour_start') }} as date
+    from {{ ref('int_llm__usage_hourly') }}
+    where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
+    {% if is_incremental() %}
+        and {{ affected_keys_filter(utc_day('hour_start'), ref('int_llm__usage_hourly'), 'last_source_changed_at',
+                                    'last_source_changed_at') }}
+    {% endif %}
+),
+
+per_model as (
+    select
+        project_id,
+        tenant_id,
+        date,
+        provider,
+        model,
+        {{ llm_usage_state_from_state() }},
+        max(last_source_changed_at) as last_source_changed_at
+    from state
+    group by project_id, tenant_id, date, provider, model
+),
+
+final as (
+    select
+        per_model.project_id,
+        per_model.tenant_id,
+        per_model.date,
+        per_model.provider,
+        per_model.model,
+        {{ llm_usage_kpis('per_model') }},
+        per_model.last_source_changed_at
+    from per_model
+)
+
+select * from final

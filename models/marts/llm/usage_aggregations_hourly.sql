@@ -1,0 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='hour_start',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['project_id', 'hour_start'], 'unique': true},
+            {'columns': ['hour_start']},
+        ],
+    )
+}}
+
+{{ llm_usage_aggregation('hour', var('llm_hourly_retention_days')) }}

@@ -1,0 +1,48 @@
+-- Every raw usage log row, typed and normalised, with one flag per data-quality rule. No row is dropped
+-- here: stg_llm__usage_logs applies the rules, llm_data_quality counts them.
+with source as (
+    select * from {{ source('llm', 'usage_logs') }}
+),
+
+normalised as (
+    select
+        id as request_id,
+        project_id,
+        coalesce(nullif(lower(trim(provider)), ''), 'unknown') as provider,
+        coalesce(nullif(lower(trim(model)), ''), 'unknown') as model,
+        tokens_input as raw_tokens_input,
+        tokens_output as raw_tokens_output,
+        cost_usd as raw_cost_usd,
+        potential_cost_usd as raw_potential_cost_usd,
+        coalesce(cached, false) as is_cached,
+        latency_ms as raw_latency_ms,
+        status as raw_status,
+        {{ normalize_llm_status('status') }} as status,
+        created_at,
+        ingested_at,
+        coalesce(ingested_at, created_at) as source_changed_at
+    from source
+),
+
+flagged as (
+    select
+        *,
+        request_id is null as is_missing_request_id,
+        project_id is null as is_missing_project_id,
+        created_at is null as is_missing_created_at,
+        status = 'unknown' as is_unknown_status,
+        raw_tokens_input < 0 or raw_tokens_output < 0
+            or raw_tokens_input is null or raw_tokens_output is null as is_invalid_tokens,
+        raw_cost_usd < 0 or raw_cost_usd is null as is_invalid_cost,
+        raw_latency_ms < 0 or raw_latency_ms is null as is_invalid_latency,
+        raw_latency_ms > {{ var('llm_latency_outlier_ms') | int }} as is_latency_outlier,
+        coalesce(raw_potential_cost_usd, 0) <= 0 as is_potential_cost_missing,
+        row_number() over (
+            partition by request_id
+            order by ingested_at desc nulls last, created_at desc nulls last, cast(project_id as {{ dbt.type_string() }}),
+                model, raw_cost_usd, raw_potential_cost_usd, raw_latency_ms
+        ) as version_rank
+    from normalised
+)
+
+select * from flagged

@@ -1,0 +1,9 @@
+-- Spec 001, "Monitoring: Check for gaps": every (project, UTC hour) that has requests has a row in
+-- usage_aggregations_hourly (within the hourly retention). Fails with the missing (project, hour) pairs.
+select distinct requests.project_id, requests.hour_start
+from {{ ref('stg_llm__usage_logs') }} as requests
+where {{ utc_day('requests.hour_start') }} >= {{ retention_cutoff_day(var('llm_hourly_retention_days')) }}
+  and not exists (
+      select 1 from {{ ref('usage_aggregations_hourly') }} as agg
+      where agg.project_id = requests.project_id and agg.hour_start = requests.hour_start
+  )
