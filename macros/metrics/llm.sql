@@ -87,17 +87,18 @@
     {{ safe_divide(state ~ '.latency_ms_sum', state ~ '.latency_requests') }} as avg_latency_ms
 {%- endmacro %}
 
-{#- A JSON object {key: value, ...} aggregated over a group (spec 001's requests_by_provider / _by_model). -#}
-{% macro json_object_agg(key, value) -%}
-    {{ return(adapter.dispatch('json_object_agg', 'tenant_analytics')(key, value)) }}
+{#- A JSON object {key: value, ...} aggregated over the rows of a group where `where` holds (spec 001's
+    requests_by_provider / _by_model). -#}
+{% macro json_object_agg(key, value, where='true') -%}
+    {{ return(adapter.dispatch('json_object_agg', 'tenant_analytics')(key, value, where)) }}
 {%- endmacro %}
 
-{% macro default__json_object_agg(key, value) -%}
-    to_json(map_from_entries(collect_list(struct({{ key }}, {{ value }}))))
+{% macro default__json_object_agg(key, value, where) -%}
+    to_json(map_from_entries(collect_list(case when {{ where }} then struct({{ key }}, {{ value }}) end)))
 {%- endmacro %}
 
-{% macro postgres__json_object_agg(key, value) -%}
-    jsonb_object_agg({{ key }}, {{ value }} order by {{ key }})
+{% macro postgres__json_object_agg(key, value, where) -%}
+    jsonb_object_agg({{ key }}, {{ value }} order by {{ key }}) filter (where {{ where }})
 {%- endmacro %}
 
 {#- The first day still kept under a retention of `days` days before as_of (spec 001, "Retention Policy"). -#}

@@ -28,35 +28,43 @@ histogram as (
     where hour_start in (select distinct hour_start from state)
 ),
 
+per_model as (
+    select
+        project_id,
+        tenant_id,
+        {{ key }},
+        provider,
+        model,
+        {{ llm_usage_state_from_state() }},
+        max(last_source_changed_at) as last_source_changed_at
+    from state
+    group by project_id, tenant_id, {{ key }}, provider, model
+),
+
+-- The per-provider and per-model request counts as window sums over the (provider, model) rows, each
+-- counted on one row of its group, so one aggregation builds the totals and both JSON objects (joining
+-- three grouped CTEs on the composite key made PostgreSQL under-estimate rows and pick nested loops).
+breakdowns as (
+    select
+        *,
+        sum(total_requests) over (partition by project_id, {{ key }}, provider) as provider_requests,
+        row_number() over (partition by project_id, {{ key }}, provider order by model) as provider_row,
+        sum(total_requests) over (partition by project_id, {{ key }}, model) as model_requests,
+        row_number() over (partition by project_id, {{ key }}, model order by provider) as model_row
+    from per_model
+),
+
 per_project as (
     select
         project_id,
         tenant_id,
         {{ key }},
         {{ llm_usage_state_from_state() }},
+        {{ json_object_agg('provider', 'provider_requests', where='provider_row = 1') }} as requests_by_provider,
+        {{ json_object_agg('model', 'model_requests', where='model_row = 1') }} as requests_by_model,
         max(last_source_changed_at) as last_source_changed_at
-    from state
+    from breakdowns
     group by project_id, tenant_id, {{ key }}
-),
-
-by_provider as (
-    select project_id, {{ key }}, {{ json_object_agg('provider', 'requests') }} as requests_by_provider
-    from (
-        select project_id, {{ key }}, provider, sum(total_requests) as requests
-        from state
-        group by project_id, {{ key }}, provider
-    ) as provider_requests
-    group by project_id, {{ key }}
-),
-
-by_model as (
-    select project_id, {{ key }}, {{ json_object_agg('model', 'requests') }} as requests_by_model
-    from (
-        select project_id, {{ key }}, model, sum(total_requests) as requests
-        from state
-        group by project_id, {{ key }}, model
-    ) as model_requests
-    group by project_id, {{ key }}
 ),
 
 latency_p95 as (
@@ -71,14 +79,10 @@ final as (
         per_project.{{ key }},
         {{ llm_usage_kpis('per_project') }},
         latency_p95.p95_latency_ms,
-        by_provider.requests_by_provider,
-        by_model.requests_by_model,
+        per_project.requests_by_provider,
+        per_project.requests_by_model,
         per_project.last_source_changed_at
     from per_project
-    inner join by_provider
-        on per_project.project_id = by_provider.project_id and per_project.{{ key }} = by_provider.{{ key }}
-    inner join by_model
-        on per_project.project_id = by_model.project_id and per_project.{{ key }} = by_model.{{ key }}
     left join latency_p95
         on per_project.project_id = latency_p95.project_id and per_project.{{ key }} = latency_p95.{{ key }}
 )

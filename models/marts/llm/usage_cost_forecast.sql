@@ -22,7 +22,7 @@ month_to_date as (
         state.project_id,
         state.tenant_id,
         sum(state.total_cost_usd) as month_to_date_cost_usd,
-        sum(state.total_requests) as month_to_date_requests
+        cast(sum(state.total_requests) as bigint) as month_to_date_requests
     from state
     cross join bounds
     where {{ utc_day('state.hour_start') }} >= bounds.month_start and state.hour_start < bounds.hour_now
