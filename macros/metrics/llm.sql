@@ -31,9 +31,10 @@
     ({{ potential_cost_usd }} - {{ cost_usd }})
 {%- endmacro %}
 
-{#- Cache hit rate: cached / total requests as 0..100 (the spec's "Cache Hit Rate %"); null with no request. -#}
+{#- Cache hit rate: cached / total requests as 0..100 (the spec's "Cache Hit Rate %"); null with no request.
+    An exact decimal, not a float: the spec's own dashboard SQL applies round(x, 2) to it. -#}
 {% macro cache_hit_rate(cached_requests, total_requests) -%}
-    {{ pct(cached_requests, total_requests) }}
+    (100 * cast({{ cached_requests }} as {{ dbt.type_numeric() }}) / nullif({{ total_requests }}, 0))
 {%- endmacro %}
 
 {#- Additive usage state of a group of requests (rows of stg_llm__usage_logs). Sums skip unknown values

@@ -17,12 +17,14 @@
 {% macro postgres__create_get_dashboard_stats(view) -%}
     {%- set fn = adapter.quote(view.schema) ~ '.get_dashboard_stats' -%}
     {%- set signature = fn ~ '(uuid, integer, date)' -%}
-    create or replace function {{ fn }}(p_project_id uuid, p_days integer, p_as_of date default null)
+    {#- Dropped first: create or replace cannot change the columns a function returns. #}
+    drop function if exists {{ signature }};
+    create function {{ fn }}(p_project_id uuid, p_days integer, p_as_of date default null)
     returns table (
         date date,
         total_requests bigint,
         cached_requests bigint,
-        cache_hit_rate double precision,
+        cache_hit_rate numeric,
         error_requests bigint,
         total_tokens bigint,
         total_cost_usd numeric,

@@ -25,13 +25,13 @@
     where not ({{ expression }})
 {% endtest %}
 
-{#- Spec 001, "Alerts": a project whose cache hit rate on its latest day is below `threshold` (0..100).
-    Attach with severity warn: Dagster shows it as a warning asset check, dbt build carries on. -#}
+{#- Spec 001, "Alerts": the projects whose cache hit rate on the last complete UTC day before as_of is below
+    `threshold` (0..100). Attach with severity warn: Dagster shows it as a warning asset check, dbt build
+    carries on. A project without requests that day has no rate and is not flagged. -#}
 {% test cache_hit_rate_at_least(model, threshold, rate_column='cache_hit_rate', day_column='date',
-                                 group_column='project_id') %}
+                                group_column='project_id') %}
     select {{ group_column }}, {{ day_column }}, {{ rate_column }}
-    from {{ model }} as m
-    where {{ day_column }} = (select max({{ day_column }}) from {{ model }} as latest
-                              where latest.{{ group_column }} = m.{{ group_column }})
+    from {{ model }}
+    where {{ day_column }} = {{ dbt.dateadd('day', -1, utc_day(as_of())) }}
       and {{ rate_column }} < {{ threshold }}
 {% endtest %}

@@ -13,17 +13,18 @@ from pathlib import Path
 import pytest
 
 from orchestration.project import PROJECT_ROOT, ensure_profiles
-from orchestration.sample_data import SampleSpec, load_sample_data
+from orchestration.sample_data import LLM, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse, ensure_database
 
 TEST_PORT = int(os.environ.get("TA_TEST_PG_PORT", "54339"))
 TEST_DATABASE = "analytics_test"
 RAW_SCHEMA = "raw_tryon"
+LLM_RAW_SCHEMA = "raw_llm"
 # Fixed reference times make every expected value reproducible.
 ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 AS_OF = "2026-06-01T00:00:00+00:00"
-SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, days=40, anchor=ANCHOR)
+SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, llm_requests=30_000, days=40, anchor=ANCHOR)
 
 
 class Dbt:
@@ -31,7 +32,7 @@ class Dbt:
 
     def __init__(self, settings: ConnectionSettings):
         self.env = {**os.environ, **settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()),
-                    "TA_RAW_SCHEMA": RAW_SCHEMA}
+                    "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA}
         self.executable = str(Path(sys.executable).with_name("dbt"))
 
     def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None,
@@ -55,9 +56,11 @@ def warehouse() -> Iterator[ConnectionSettings]:
     ensure_database(settings, TEST_DATABASE)
     test_settings = settings.with_database(TEST_DATABASE)
     bootstrap(test_settings)
-    saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "TA_RAW_SCHEMA")}
+    saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "TA_RAW_SCHEMA",
+                                   "TA_LLM_RAW_SCHEMA")}
     os.environ.update(test_settings.as_env())
     os.environ["TA_RAW_SCHEMA"] = RAW_SCHEMA
+    os.environ["TA_LLM_RAW_SCHEMA"] = LLM_RAW_SCHEMA
     yield test_settings
     for key, value in saved.items():
         if value is None:
@@ -70,7 +73,9 @@ def warehouse() -> Iterator[ConnectionSettings]:
 @pytest.fixture(scope="session")
 def sample_loaded(warehouse: ConnectionSettings) -> ConnectionSettings:
     load_sample_data(warehouse, RAW_SCHEMA, SAMPLE, force=True, log=lambda _m: None)
+    load_sample_data(warehouse, LLM_RAW_SCHEMA, SAMPLE, force=True, log=lambda _m: None, domain=LLM)
     grant_raw_read(warehouse, RAW_SCHEMA)
+    grant_raw_read(warehouse, LLM_RAW_SCHEMA)
     return warehouse
 
 
