@@ -50,3 +50,21 @@
 {% macro affected_days_filter(day_column, upstream, upstream_changed_column, watermark_column) -%}
     {{ affected_keys_filter(day_column, upstream, upstream_changed_column, watermark_column) }}
 {%- endmacro %}
+
+{#- For a model over the newest version of each entity (a request, a job): recompute every bucket that any
+    version of a changed entity falls in, read from `versions` (the base model holding every delivered
+    version). A new version can move an entity to another bucket (a corrected created_at), and the bucket
+    its old version counted in must be recomputed too. version_key: the bucket as an expression over the
+    columns of `versions`. -#}
+{% macro affected_keys_of_changed_entities(key_column, versions, entity_column, version_key, changed_column,
+                                           watermark_column) -%}
+    {{ key_column }} in (
+        select distinct {{ version_key }}
+        from {{ versions }}
+        where {{ entity_column }} in (
+            select {{ entity_column }}
+            from {{ versions }}
+            where {{ changed_since_last_run(changed_column, watermark_column) }}
+        )
+    )
+{%- endmacro %}

@@ -1,7 +1,9 @@
 """An incremental run gives exactly the marts a --full-refresh build gives over the same raw data.
 
 Two rounds of realistic changes: status transitions on old jobs, late-arriving jobs for past days, a
-newer duplicate version of a job, jobs on a new day, new and late credit-ledger entries. Round one runs
+newer duplicate version of a job, jobs on a new day, new and late credit-ledger entries; LLM usage logs
+that arrive late for past hours, re-deliveries that change a request (its cost, or its hour after a clock
+fix), and requests in a new hour. Round one runs
 incrementally through plain `dbt build` (the updated_at watermark); round two through the Dagster job for
 the partition of the day the changes were made (the partition window). Each is compared row for row with
 a full refresh of the same data at the same reference time.
@@ -13,14 +15,16 @@ import datetime as dt
 import math
 
 import pytest
-from dagster import DagsterInstance
+from dagster import AssetCheckSeverity, DagsterInstance
 
-from conftest import ANCHOR, RAW_SCHEMA, execute, fetch
+from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA, execute, fetch
 
 MARTS = [
     "tenant_tryon_daily", "global_tryon_daily", "tenant_tryon_model_performance",
     "global_tryon_model_performance", "global_tryon_failure_reason", "tenant_tryon_overview",
     "global_tryon_overview", "tryon_data_quality",
+    "usage_aggregations_hourly", "usage_aggregations_daily", "usage_aggregations_daily_by_model",
+    "usage_cost_forecast", "llm_data_quality",
 ]
 
 
@@ -89,6 +93,41 @@ def mutate(settings, changed_at: str, salt: str) -> None:
         from generate_series(1, 20) g
         cross join lateral (select id from {s}.tenants order by md5(id::text || g) limit 1) t""",
         (salt, changed_at))
+    mutate_llm(settings, changed_at, salt)
+
+
+def mutate_llm(settings, changed_at: str, salt: str) -> None:
+    s = LLM_RAW_SCHEMA
+    # Late logs: requests made hours or days ago that land now.
+    execute(settings, f"""
+        insert into {s}.usage_logs
+        select md5('late-log:' || %s || g)::uuid, p.id, 'openai', 'gpt-4o', 100 + g, 20 + g,
+               case when g %% 3 = 0 then 0 else 0.001 * g end, case when g %% 6 = 0 then 0 else 0.001 * g end,
+               g %% 3 = 0, 200 + g, 'success', %s::timestamptz - make_interval(hours => 2 + g * 7), %s::timestamptz
+        from generate_series(1, 40) g
+        cross join lateral (select id from {s}.projects order by md5(id::text || g) limit 1) p""",
+        (salt, changed_at, changed_at))
+    # Re-deliveries: a corrected cost, and a clock fix that moves a request to another hour and day.
+    execute(settings, f"""
+        insert into {s}.usage_logs
+        select id, project_id, provider, model, tokens_input, tokens_output, cost_usd * 2, potential_cost_usd * 2,
+               cached, latency_ms, 'error', created_at, %s::timestamptz
+        from {s}.usage_logs where project_id is not null and created_at < %s::timestamptz
+        order by md5(id::text || %s) limit 25""", (changed_at, changed_at, salt))
+    execute(settings, f"""
+        insert into {s}.usage_logs
+        select id, project_id, provider, model, tokens_input, tokens_output, cost_usd, potential_cost_usd,
+               cached, latency_ms, status, created_at - interval '26 hours', %s::timestamptz
+        from {s}.usage_logs where project_id is not null and created_at < %s::timestamptz
+        order by md5(id::text || %s || 'moved') limit 25""", (changed_at, changed_at, salt))
+    # Requests in the current hour.
+    execute(settings, f"""
+        insert into {s}.usage_logs
+        select md5('new-hour:' || %s || g)::uuid, p.id, 'groq', 'llama-3.1-70b', 300, 80, 0.0003, 0.0003,
+               false, 90 + g, 'success', %s::timestamptz + make_interval(mins => g), %s::timestamptz
+        from generate_series(1, 30) g
+        cross join lateral (select id from {s}.projects order by md5(id::text || g) limit 1) p""",
+        (salt, changed_at, changed_at))
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +165,9 @@ def test_incremental_dagster_partition_run_matches_full_refresh(initial_build, d
                     for e in [e.event_specific_data.materialization]}
     assert set(MARTS) <= materialized
     checks = result.get_asset_check_evaluations()
-    assert checks and all(c.passed for c in checks), "dbt tests run as Dagster asset checks, all passing"
+    failed = [c for c in checks if not c.passed]
+    assert checks and all(c.severity == AssetCheckSeverity.WARN and c.check_name.startswith("cache_hit_rate_at_least")
+                          for c in failed), "dbt tests run as Dagster asset checks; only the cache alert may warn"
     incremental = snapshot(initial_build)
     dbt("build", "--full-refresh", as_of=as_of)
     assert_same(incremental, snapshot(initial_build))

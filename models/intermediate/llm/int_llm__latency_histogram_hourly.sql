@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('base_llm__usage_logs') }}
 {{
     config(
         materialized='incremental',
@@ -17,8 +18,9 @@ with requests as (
         latency_ms is not null
         and {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_filter('hour_start', ref('stg_llm__usage_logs'), 'source_changed_at',
-                                    'last_source_changed_at') }}
+        and {{ affected_keys_of_changed_entities('hour_start', ref('base_llm__usage_logs'), 'request_id',
+                                               utc_hour('created_at'), 'source_changed_at',
+                                               'last_source_changed_at') }}
     {% endif %}
 ),
 

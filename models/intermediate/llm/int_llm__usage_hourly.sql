@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('base_llm__usage_logs') }}
 {{
     config(
         materialized='incremental',
@@ -11,13 +12,15 @@
 }}
 
 -- Mergeable usage state: every mart of the domain sums these rows. Incremental: every run recomputes whole
--- UTC hours that hold a request that landed since the last run (minus the lookback).
+-- UTC hours that hold a request that landed since the last run (minus the lookback), and the hours its
+-- earlier deliveries fell in (a re-delivery can move a request to another hour).
 with requests as (
     select * from {{ ref('stg_llm__usage_logs') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_filter('hour_start', ref('stg_llm__usage_logs'), 'source_changed_at',
-                                    'last_source_changed_at') }}
+        and {{ affected_keys_of_changed_entities('hour_start', ref('base_llm__usage_logs'), 'request_id',
+                                               utc_hour('created_at'), 'source_changed_at',
+                                               'last_source_changed_at') }}
     {% endif %}
 ),
 

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('base_llm__usage_logs') }}
 {{
     config(
         materialized='incremental',

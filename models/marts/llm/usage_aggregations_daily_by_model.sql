@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('base_llm__usage_logs') }}
 {{
     config(
         materialized='incremental',
@@ -17,8 +18,9 @@ with state as (
     from {{ ref('int_llm__usage_hourly') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_filter(utc_day('hour_start'), ref('int_llm__usage_hourly'), 'last_source_changed_at',
-                                    'last_source_changed_at') }}
+        and {{ affected_keys_of_changed_entities(utc_day('hour_start'), ref('base_llm__usage_logs'), 'request_id',
+                                                 utc_day('created_at'), 'source_changed_at',
+                                                 'last_source_changed_at') }}
     {% endif %}
 ),
 
