@@ -1,7 +1,7 @@
 {#-
     Incremental runs recompute whole grain rows for every affected key; they never add deltas to stored rows.
 
-    Affected keys come from the source rows that changed:
+    Affected keys come from the source rows that changed (macro affected_keys_of_changed_entities below):
     - with the vars window_start / window_end (dates; a Dagster partition window, half-open [start, end)):
       rows whose change time lies in [window_start - incremental_lookback_hours, window_end), so rows that
       arrive late (a change time on an earlier day) within the lookback are still applied;
@@ -34,21 +34,6 @@
     {%- else -%}
         {{ changed_column }} >= {{ lookback_start(watermark_column) }}
     {%- endif -%}
-{%- endmacro %}
-
-{#- Filter for a model keyed by a time bucket (a UTC day, a UTC hour): recompute every bucket that holds a
-    changed upstream row. upstream_key: the key as an expression over the upstream's columns (default: the
-    same column name). -#}
-{% macro affected_keys_filter(key_column, upstream, upstream_changed_column, watermark_column, upstream_key=none) -%}
-    {{ key_column }} in (
-        select distinct {{ upstream_key or key_column }}
-        from {{ upstream }}
-        where {{ changed_since_last_run(upstream_changed_column, watermark_column) }}
-    )
-{%- endmacro %}
-
-{% macro affected_days_filter(day_column, upstream, upstream_changed_column, watermark_column) -%}
-    {{ affected_keys_filter(day_column, upstream, upstream_changed_column, watermark_column) }}
 {%- endmacro %}
 
 {#- For a model over the newest version of each entity (a request, a job): recompute every bucket that any

@@ -171,3 +171,42 @@ def test_incremental_dagster_partition_run_matches_full_refresh(initial_build, d
     incremental = snapshot(initial_build)
     dbt("build", "--full-refresh", as_of=as_of)
     assert_same(incremental, snapshot(initial_build))
+
+
+def test_a_new_version_that_moves_an_entity_to_another_bucket(initial_build, dbt):
+    """Clock fixes alone: the bucket the old version counted in must be recomputed, not only the new one.
+
+    A first run with one new row moves every watermark a month ahead, so the lookback of the second run
+    holds only the moves: no unrelated change happens to recompute the old buckets.
+    """
+    settings = initial_build
+    settle_at, changed_at = ANCHOR + dt.timedelta(days=30), ANCHOR + dt.timedelta(days=30, hours=1)
+    execute(settings, f"""
+        insert into {RAW_SCHEMA}.tryon_jobs
+        select md5('settle')::uuid, id, 'completed', 'idm-vton', %s, %s, null, 1 from {RAW_SCHEMA}.tenants
+        where id is not null order by id limit 1""", (settle_at, settle_at))
+    execute(settings, f"""
+        insert into {LLM_RAW_SCHEMA}.usage_logs
+        select md5('settle')::uuid, id, 'groq', 'llama-3.1-70b', 10, 10, 0.00001, 0.00001, false, 100, 'success',
+               %s, %s from {LLM_RAW_SCHEMA}.projects where id is not null order by id limit 1""",
+            (settle_at, settle_at))
+    dbt("build", as_of=settle_at.isoformat())
+    execute(settings, f"""
+        insert into {RAW_SCHEMA}.tryon_jobs
+        select id, tenant_id, status, model, created_at - interval '2 days', %s, failure_reason_normalized,
+               credits_charged
+        from {RAW_SCHEMA}.tryon_jobs where status = 'completed' and tenant_id is not null
+          and created_at < %s::timestamptz - interval '40 days'
+        order by md5(id::text) limit 10""", (changed_at, changed_at))
+    execute(settings, f"""
+        insert into {LLM_RAW_SCHEMA}.usage_logs
+        select id, project_id, provider, model, tokens_input, tokens_output, cost_usd, potential_cost_usd,
+               cached, latency_ms, status, created_at - interval '50 hours', %s::timestamptz
+        from {LLM_RAW_SCHEMA}.usage_logs where project_id is not null
+          and created_at < %s::timestamptz - interval '40 days'
+        order by md5(id::text) limit 10""", (changed_at, changed_at))
+    as_of = (changed_at + dt.timedelta(hours=1)).isoformat()
+    dbt("build", as_of=as_of)
+    incremental = snapshot(settings)
+    dbt("build", "--full-refresh", as_of=as_of)
+    assert_same(incremental, snapshot(settings))
