@@ -24,7 +24,7 @@
                 delete from {{ relation }} where {{ day }} < {{ retention_cutoff_day(days) }}
             {%- endset -%}
             {%- set result = run_query(sql) -%}
-            {%- do log(model_name ~ ": deleted rows older than " ~ days ~ " days", info=true) -%}
+            {%- do log(model_name ~ ": deleted the rows older than " ~ days ~ " days", info=true) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do adapter.commit() -%}

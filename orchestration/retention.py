@@ -1,0 +1,45 @@
+"""Spec 001's retention policy as a scheduled Dagster job: `dbt run-operation apply_llm_retention`.
+
+Deletes hourly LLM aggregates older than vars.llm_hourly_retention_days (90) and daily aggregates older than
+vars.llm_daily_retention_days (365); raw logs are not touched (macros/incremental/retention.sql).
+"""
+
+# No `from __future__ import annotations` here: Dagster reads the config annotations at run time.
+
+import json
+
+from dagster import Config, OpExecutionContext, ScheduleDefinition, job, op
+from dagster_dbt import DbtCliResource
+
+from .locking import dbt_build_lock
+from .project import dbt_project
+
+
+class RetentionConfig(Config):
+    """as_of: the reference time the retention windows count back from (default: now)."""
+
+    as_of: str = ""
+
+
+@op(description="Delete LLM aggregates older than the retention vars (spec 001, 'Retention Policy').")
+def apply_llm_retention(context: OpExecutionContext, dbt: DbtCliResource, config: RetentionConfig) -> None:
+    args = ["run-operation", "apply_llm_retention"]
+    if config.as_of:
+        args += ["--vars", json.dumps({"as_of": config.as_of})]
+    with dbt_build_lock(log=context.log.info):
+        invocation = dbt.cli(args, manifest=dbt_project().manifest_path)
+        for event in invocation.stream_raw_events():
+            message = event.raw_event.get("info", {}).get("msg", "")
+            if "deleted" in message or "not built yet" in message:
+                context.log.info(message)
+        invocation.wait()  # raises when dbt failed
+
+
+@job(description="Daily: apply spec 001's retention to the LLM usage aggregates.")
+def llm_retention_job() -> None:
+    apply_llm_retention()
+
+
+llm_retention_schedule = ScheduleDefinition(
+    job=llm_retention_job, cron_schedule="30 3 * * *", execution_timezone="UTC", name="llm_retention_daily",
+)

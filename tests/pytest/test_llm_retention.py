@@ -1,0 +1,46 @@
+"""Spec 001's retention policy, applied by the scheduled Dagster job llm_retention_job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dagster import DagsterInstance
+
+from conftest import ANCHOR, fetch
+
+
+def counts(settings, cutoff_hourly: dt.date, cutoff_daily: dt.date) -> dict[str, int]:
+    return fetch(settings, """
+        select (select count(*) from marts.usage_aggregations_hourly) as hourly,
+               (select count(*) from marts.usage_aggregations_hourly
+                where (hour_start at time zone 'utc')::date < %s) as hourly_old,
+               (select count(*) from marts.usage_aggregations_daily) as daily,
+               (select count(*) from marts.usage_aggregations_daily where date < %s) as daily_old""",
+                 (cutoff_hourly, cutoff_daily))[0]
+
+
+def test_retention_job_deletes_only_expired_rows_and_builds_do_not_bring_them_back(sample_loaded, dbt):
+    dbt("seed")
+    dbt("build", "--full-refresh")
+    # 70 days after the anchor, the 90-day hourly cut-off falls inside the sample's 40 days.
+    as_of = ANCHOR + dt.timedelta(days=70)
+    hourly_cutoff, daily_cutoff = (as_of - dt.timedelta(days=90)).date(), (as_of - dt.timedelta(days=365)).date()
+    before = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    assert before["hourly_old"] > 0 and before["hourly"] > before["hourly_old"], "the test needs rows on both sides"
+
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("llm_retention_job").execute_in_process(
+        run_config={"ops": {"apply_llm_retention": {"config": {"as_of": as_of.isoformat()}}}},
+        instance=DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    after = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    assert after["hourly_old"] == 0
+    assert after["hourly"] == before["hourly"] - before["hourly_old"]
+    assert after["daily"] == before["daily"], "daily rows are kept 365 days"
+
+    dbt("build", as_of=as_of.isoformat())
+    assert counts(sample_loaded, hourly_cutoff, daily_cutoff) == after
+    dbt("build", "--full-refresh", as_of=as_of.isoformat())
+    assert counts(sample_loaded, hourly_cutoff, daily_cutoff)["hourly"] == after["hourly"]
