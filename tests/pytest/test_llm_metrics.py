@@ -128,21 +128,30 @@ def test_data_quality_counts_match_the_raw_rows(built, requests):
     assert counts["potential_cost_unknown"] == sum(r["potential"] is None for r in requests)
 
 
-def test_cost_forecast(built, requests):
-    rows = by_key(fetch(built, "select * from public.usage_cost_forecast"), "project_id")
-    month_start = AS_OF_TS.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+@pytest.mark.parametrize("as_of", ["2026-05-20T13:30:00+00:00", AS_OF])
+def test_cost_forecast(built, requests, dbt, as_of):
+    """Month-to-date cost and run-rate projection per project, mid-month and in the first hour of a month."""
+    dbt("run", "-s", "usage_cost_forecast+", as_of=as_of)
+    try:
+        rows = by_key(fetch(built, "select * from public.usage_cost_forecast"), "project_id")
+    finally:
+        dbt("run", "-s", "usage_cost_forecast+")
+    now = dt.datetime.fromisoformat(as_of)
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
-    hour_now = AS_OF_TS.replace(minute=0, second=0, microsecond=0)
-    in_month = [r for r in requests if month_start <= r["hour"] < hour_now]
-    expected = group(in_month, "project_id")
-    assert set(rows) == set(expected)
+    hour_now = now.replace(minute=0, second=0, microsecond=0)
+    projects = {r["id"] for r in fetch(built, f"select id from {LLM_RAW_SCHEMA}.projects where id is not null")}
+    in_month = group([r for r in requests if month_start <= r["hour"] < hour_now], "project_id")
+    assert set(rows) == {(p,) for p in projects} | set(in_month), "every project, and every project with usage"
     elapsed, month = (hour_now - month_start).total_seconds(), (next_month - month_start).total_seconds()
-    for key, group_requests in expected.items():
+    for key, row in rows.items():
+        group_requests = in_month.get(key, [])
         cost = sum((r["cost"] for r in group_requests if r["cost"] is not None), Decimal(0))
-        row = rows[key]
         assert row["month_to_date_cost_usd"] == cost
         assert row["month_to_date_requests"] == len(group_requests)
         assert close(row["projected_month_cost_usd"], float(cost) * month / elapsed if elapsed else None, 1e-9)
+    if elapsed:
+        assert sum(len(v) for v in in_month.values()) > 0, "mid-month, the sample has month-to-date usage"
 
 
 def test_dashboard_stats_function(built, requests):

@@ -17,7 +17,7 @@ import pytest
 from conftest import fetch
 
 TENANT_ROLE, BI_ROLE, ADMIN_ROLE, OWNER_ROLE = "analytics_tenant", "analytics_bi_reader", "analytics_admin", "analytics_owner"
-RAW_SCHEMAS = ("raw_tryon",)
+RAW_SCHEMAS = ("raw_tryon", "raw_llm")
 
 
 def as_login(settings, login: str):
@@ -151,7 +151,8 @@ def test_tenant_cannot_read_raw_staging_internal_or_global_relations(secured):
     readable = set(tenant_scoped(s))
     others = relations(s, "n.nspname in ({}) ".format(", ".join(f"'{x}'" for x in analytics_schemas(s) + list(RAW_SCHEMAS)))
                        + "and n.nspname <> 'analytics_security'")
-    assert any(n.startswith("raw_tryon.") for n in others) and "public.global_tryon_overview_v" in others
+    assert any(n.startswith("raw_tryon.") for n in others) and any(n.startswith("raw_llm.") for n in others)
+    assert "public.global_tryon_overview_v" in others
     for name in others:
         if name not in readable:
             assert denied(s, "tenant_a", f"select 1 from {name} limit 1"), name
@@ -178,6 +179,25 @@ def test_functions_are_not_security_definer_nor_public(secured):
     for f in functions:
         assert not f["prosecdef"], f"{f['name']} is security definer"
         assert not f["public_execute"], f"{f['name']} is executable by PUBLIC"
+
+
+def test_dashboard_stats_function_returns_only_the_callers_projects(secured):
+    """get_dashboard_stats (spec 001) reads as its caller: a tenant gets its own projects' days, nothing else."""
+    s = secured["settings"]
+    projects = {r["tenant_id"]: r["project_id"] for r in fetch(s, """
+        select distinct on (tenant_id) tenant_id::text, project_id::text from marts.usage_aggregations_daily
+        where tenant_id::text in (%s, %s) order by tenant_id, total_requests desc""", (secured["a"], secured["b"]))}
+    assert set(projects) == {secured["a"], secured["b"]}, "both test tenants need LLM usage"
+    call = "select count(*) from public.get_dashboard_stats(%s, 36500, '2100-01-01')"
+    own = fetch(s, call, (projects[secured["a"]],))[0]["count"]
+    with session(s, "tenant_a") as cur:
+        cur.execute(call, (projects[secured["a"]],))
+        assert cur.fetchone()[0] == own > 0
+        cur.execute(call, (projects[secured["b"]],))
+        assert cur.fetchone()[0] == 0, "another tenant's project returns no rows"
+    with session(s, "tenant_unmapped") as cur:
+        cur.execute(call, (projects[secured["a"]],))
+        assert cur.fetchone()[0] == 0
 
 
 def test_a_leaky_function_sees_only_the_tenants_own_rows(secured):

@@ -1,8 +1,13 @@
 -- Spec 001, "Next Steps: Cost Forecasting": month-to-date cost and a run-rate projection of the month's
 -- cost per project. A snapshot at as_of (rebuilt each run, from the hourly state): the month is the UTC
--- calendar month of as_of; whole UTC hours before as_of count.
+-- calendar month of as_of; whole UTC hours before as_of count. Every known project has a row (0 spent so
+-- far is a forecast too), and so has any project id that has usage but is missing from projects.
 with state as (
     select * from {{ ref('int_llm__usage_hourly') }}
+),
+
+projects as (
+    select project_id, tenant_id from {{ ref('stg_llm__projects') }}
 ),
 
 bounds as (
@@ -29,6 +34,16 @@ month_to_date as (
     group by state.project_id, state.tenant_id
 ),
 
+per_project as (
+    select
+        coalesce(projects.project_id, month_to_date.project_id) as project_id,
+        coalesce(projects.tenant_id, month_to_date.tenant_id) as tenant_id,
+        coalesce(month_to_date.month_to_date_requests, 0) as month_to_date_requests,
+        coalesce(month_to_date.month_to_date_cost_usd, 0) as month_to_date_cost_usd
+    from projects
+    full outer join month_to_date on projects.project_id = month_to_date.project_id
+),
+
 final as (
     select
         m.project_id,
@@ -44,7 +59,7 @@ final as (
             seconds_between(timestamp_literal_from_date('b.month_start'), 'b.hour_now'),
             seconds_between(timestamp_literal_from_date('b.month_start'), timestamp_literal_from_date('b.next_month_start'))) }}
             as projected_month_cost_usd
-    from month_to_date as m
+    from per_project as m
     cross join bounds as b
 )
 
