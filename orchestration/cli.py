@@ -155,6 +155,17 @@ def cmd_summary() -> None:
             reasons = cur.fetchall()
             cur.execute("select coalesce(sum(affected_rows), 0) from marts.tryon_data_quality")
             dq_rows = cur.fetchone()[0]
+            # The totals of spec 001 over the retained daily aggregates (every project of every tenant).
+            cur.execute(
+                "select count(distinct project_id), min(date), max(date), coalesce(sum(total_requests), 0),"
+                " coalesce(sum(cached_requests), 0), 100.0 * sum(cached_requests) / nullif(sum(total_requests), 0),"
+                " coalesce(sum(total_cost_usd), 0), coalesce(sum(total_savings_usd), 0),"
+                " 100.0 * sum(total_savings_usd) / nullif(sum(total_potential_cost_usd), 0)"
+                " from public.usage_aggregations_daily"
+            )
+            llm = cur.fetchone()
+            cur.execute("select coalesce(sum(affected_rows), 0) from marts.llm_data_quality")
+            llm_dq_rows = cur.fetchone()[0]
     finally:
         conn.close()
     rate = "n/a" if row[8] is None else f"{row[8]:.2f} %"
@@ -168,6 +179,13 @@ def cmd_summary() -> None:
     for reason, failures, share in reasons:
         print(f"  {reason:<26}{failures:>8,}  {share:5.1f} %")
     print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.tryon_data_quality)")
+    print()
+    print(f"LLM gateway usage, {llm[0]:,} projects, UTC days {llm[1]} to {llm[2]} (public.usage_aggregations_daily)")
+    hit_rate = "n/a" if llm[5] is None else f"{llm[5]:.2f} %"
+    savings_pct = "n/a" if llm[8] is None else f"{llm[8]:.1f} % of the potential cost"
+    print(f"  requests          {llm[3]:>10,}    cached              {llm[4]:>8,}    cache hit rate {hit_rate}")
+    print(f"  total cost        {llm[6]:>10,.2f} $  total savings     {llm[7]:>10,.2f} $  ({savings_pct})")
+    print(f"Data quality: {llm_dq_rows:,} raw rows handled by a rule (select * from marts.llm_data_quality)")
     print()
     print("Next")
     print(f"  psql / BI tool : host {settings.host} port {settings.port} user {settings.user} "
