@@ -84,6 +84,21 @@ def dbt(warehouse: ConnectionSettings) -> Dbt:
     return Dbt(warehouse)
 
 
+@pytest.fixture(scope="module")
+def built(sample_loaded: ConnectionSettings, dbt: Dbt) -> ConnectionSettings:
+    """A full build of every model over the sample data, once per test module that asks for it."""
+    dbt("seed")
+    dbt("build", "--full-refresh")
+    return sample_loaded
+
+
+def p95_within_bound(reported: float | None, exact: float | None) -> bool:
+    """The histogram percentile bound (macros/metrics/histogram.sql), in the metric's unit (s or ms)."""
+    if exact is None or reported is None:
+        return exact is None and reported is None
+    return abs(reported - exact) <= max(0.01 * exact, 0.5) + 1e-9
+
+
 def fetch(settings: ConnectionSettings, query: str, params: tuple = ()) -> list[dict]:
     conn = settings.connect()
     try:

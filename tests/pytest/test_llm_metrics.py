@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, LLM_RAW_SCHEMA, PROJECT_ROOT, fetch
+from conftest import AS_OF, LLM_RAW_SCHEMA, PROJECT_ROOT, fetch, p95_within_bound
 from reference_llm import clean_requests, group, usage_metrics
 
 AS_OF_TS = dt.datetime.fromisoformat(AS_OF)
@@ -32,12 +32,6 @@ def close(actual, expected, rel: float) -> bool:
     return math.isclose(float(actual), float(expected), rel_tol=rel, abs_tol=rel)
 
 
-def p95_within_bound(reported: float | None, exact: float | None) -> bool:
-    if exact is None or reported is None:
-        return exact is None and reported is None
-    return abs(reported - exact) <= max(0.01 * exact, 0.5) + 1e-9
-
-
 def assert_usage(actual: dict, expected: dict, where: str, breakdowns: bool = True) -> None:
     for col in EXACT:
         assert actual[col] == expected[col], f"{where}: {col} {actual[col]} != {expected[col]}"
@@ -50,13 +44,6 @@ def assert_usage(actual: dict, expected: dict, where: str, breakdowns: bool = Tr
             f"{where}: p95 {actual['p95_latency_ms']} vs exact {expected['p95_latency_ms']}")
         assert actual["requests_by_provider"] == expected["requests_by_provider"], where
         assert actual["requests_by_model"] == expected["requests_by_model"], where
-
-
-@pytest.fixture(scope="module")
-def built(sample_loaded, dbt):
-    dbt("seed")
-    dbt("build", "--full-refresh")
-    return sample_loaded
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,13 @@ import math
 
 import pytest
 
-from conftest import AS_OF, RAW_SCHEMA, fetch
+from conftest import AS_OF, RAW_SCHEMA, fetch, p95_within_bound
 from reference import clean_jobs, credit_balances, group, in_window, outcome_metrics
 
 AS_OF_TS = dt.datetime.fromisoformat(AS_OF)
 EXACT = ["total_jobs", "completed_jobs", "failed_jobs", "provider_expired_jobs", "in_flight_jobs",
          "unknown_status_jobs", "terminal_jobs"]
 RATES = ["terminal_success_rate_pct", "avg_lifecycle_seconds_completed"]
-
-
-def p95_within_bound(reported: float | None, exact: float | None) -> bool:
-    if exact is None or reported is None:
-        return exact is None and reported is None
-    return abs(reported - exact) <= max(0.01 * exact, 0.5) + 1e-9
 
 
 def assert_metrics(actual: dict, expected: dict, where: str) -> None:
@@ -38,13 +32,6 @@ def assert_metrics(actual: dict, expected: dict, where: str) -> None:
     assert p95_within_bound(actual["p95_lifecycle_seconds_completed"], expected["p95_lifecycle_seconds_completed"]), (
         f"{where}: p95 {actual['p95_lifecycle_seconds_completed']} vs exact {expected['p95_lifecycle_seconds_completed']}"
     )
-
-
-@pytest.fixture(scope="module")
-def built(sample_loaded, dbt):
-    dbt("seed")
-    dbt("build", "--full-refresh")
-    return sample_loaded
 
 
 @pytest.fixture(scope="module")

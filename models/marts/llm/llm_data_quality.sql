@@ -46,47 +46,32 @@ project_rules as (
     from projects
 ),
 
-rules as (
-    {%- set log_rules = [
-        ('missing_request_id', 'dropped: a request without an id cannot be de-duplicated'),
-        ('duplicate_request_delivery', 'dropped: the newest delivery (ingested_at) of each request id is kept'),
-        ('missing_project_id', 'dropped: the request belongs to no project, so to no tenant'),
-        ('missing_created_at', 'dropped: the request has no hour'),
-        ('unknown_status', "kept as status 'unknown': counted in total_requests and error_requests"),
-        ('invalid_tokens', 'kept: negative or missing token counts are unknown, left out of token sums'),
-        ('invalid_cost', 'kept: a negative or missing cost_usd is unknown, left out of cost and savings sums'),
-        ('invalid_latency', 'kept: a negative or missing latency is left out of latency metrics'),
-        ('latency_outlier', 'kept: latency over vars.llm_latency_outlier_ms is left out of latency metrics'),
-        ('created_after_as_of', 'kept on its own hour; outside month-to-date'),
-    ] -%}
-    {%- set request_rules = [
-        ('cached_potential_cost_priced', 'imputed: cached request with potential_cost_usd 0, priced from llm_model_prices (spec backfill)'),
-        ('uncached_potential_cost_set_to_cost', 'imputed: non-cached request with potential_cost_usd 0 takes cost_usd (spec backfill)'),
-        ('potential_cost_unknown', 'kept: no price or no valid cost, so potential cost and savings are unknown; counted in unpriced_requests'),
-        ('model_without_price', 'kept: the model has no row in llm_model_prices at that time (only matters for cached rows not backfilled)'),
-        ('unknown_project', 'kept: the project is not in projects, so its rows have no tenant (admins and BI only)'),
-    ] -%}
-    {%- for rule, action in log_rules %}
-    select 'usage_logs' as source_table, '{{ rule }}' as rule, '{{ action | replace("'", "''") }}' as action,
-        {{ rule }} as affected_rows from log_rules
-    union all
-    {%- endfor %}
-    {%- for rule, action in request_rules %}
-    select 'usage_logs', '{{ rule }}', '{{ action | replace("'", "''") }}', {{ rule }} from request_rules
-    union all
-    {%- endfor %}
-    select 'projects', 'duplicate_project', 'dropped: the newest copy of each project id is kept', duplicate_project
-    from project_rules
-),
+{%- set log_rules = [
+    ('missing_request_id', 'dropped: a request without an id cannot be de-duplicated'),
+    ('duplicate_request_delivery', 'dropped: the newest delivery (ingested_at) of each request id is kept'),
+    ('missing_project_id', 'dropped: the request belongs to no project, so to no tenant'),
+    ('missing_created_at', 'dropped: the request has no hour'),
+    ('unknown_status', "kept as status 'unknown': counted in total_requests and error_requests"),
+    ('invalid_tokens', 'kept: negative or missing token counts are unknown, left out of token sums'),
+    ('invalid_cost', 'kept: a negative or missing cost_usd is unknown, left out of cost and savings sums'),
+    ('invalid_latency', 'kept: a negative or missing latency is left out of latency metrics'),
+    ('latency_outlier', 'kept: latency over vars.llm_latency_outlier_ms is left out of latency metrics'),
+    ('created_after_as_of', 'kept on its own hour; outside month-to-date'),
+] -%}
+{%- set request_rules = [
+    ('cached_potential_cost_priced', 'imputed: cached request with potential_cost_usd 0, priced from llm_model_prices (spec backfill)'),
+    ('uncached_potential_cost_set_to_cost', 'imputed: non-cached request with potential_cost_usd 0 takes cost_usd (spec backfill)'),
+    ('potential_cost_unknown', 'kept: no price or no valid cost, so potential cost and savings are unknown; counted in unpriced_requests'),
+    ('model_without_price', 'kept: the model has no row in llm_model_prices at that time (only matters for cached rows not backfilled)'),
+    ('unknown_project', 'kept: the project is not in projects, so its rows have no tenant (admins and BI only)'),
+] -%}
 
 final as (
-    select
-        cast(source_table as {{ dbt.type_string() }}) as source_table,
-        cast(rule as {{ dbt.type_string() }}) as rule,
-        cast(action as {{ dbt.type_string() }}) as action,
-        cast(coalesce(affected_rows, 0) as bigint) as affected_rows,
-        {{ as_of() }} as as_of_at
-    from rules
+    {{ data_quality_rows([
+        ('usage_logs', 'log_rules', log_rules),
+        ('usage_logs', 'request_rules', request_rules),
+        ('projects', 'project_rules', [('duplicate_project', 'dropped: the newest copy of each project id is kept')]),
+    ]) }}
 )
 
 select * from final

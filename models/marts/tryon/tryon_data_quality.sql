@@ -53,50 +53,35 @@ tenant_rules as (
     from tenants
 ),
 
-rules as (
-    {%- set job_rules = [
-        ('missing_job_id', 'dropped: a job without an id cannot be tracked'),
-        ('duplicate_job_version', 'dropped: the version with the newest updated_at is kept'),
-        ('missing_created_at', 'dropped: a job without a creation time has no day'),
-        ('missing_tenant_id', 'dropped: the job cannot be attributed to a tenant, so it is in no metric'),
-        ('unknown_status', "kept as status 'unknown': counted in total_jobs and unknown_status_jobs only"),
-        ('status_recased', 'normalised: trimmed and lower-cased to a spec status'),
-        ('missing_updated_at', 'kept: lifecycle_seconds is null, so the job is left out of lifecycle metrics'),
-        ('updated_before_created', 'kept: lifecycle_seconds is clamped to 0 (spec: greatest(..., 0))'),
-        ('created_after_as_of', 'kept on its own day; outside every trailing window'),
-        ('invalid_credits_charged', 'kept: credits_charged is taken as 0'),
-        ('failed_without_reason', "kept: failure_reason_normalized is 'unspecified'"),
-        ('personal_data_in_failure_reason', 'kept: emails, phone numbers and IP addresses in the text are masked as [email], [phone], [ipv4], [ipv6]'),
-    ] -%}
-    {%- set entry_rules = [
-        ('missing_ledger_entry_id', 'dropped'),
-        ('duplicate_ledger_entry', 'dropped: one copy of each entry id is kept'),
-        ('missing_tenant_id', 'dropped: the credits belong to no tenant'),
-        ('missing_created_at', 'dropped: the entry has no day'),
-        ('invalid_amount', 'dropped: amounts must be positive integers'),
-        ('unknown_event_type', 'kept, with no effect on either balance'),
-    ] -%}
-    {%- for rule, action in job_rules %}
-    select 'tryon_jobs' as source_table, '{{ rule }}' as rule, '{{ action | replace("'", "''") }}' as action,
-        {{ rule }} as affected_rows from job_rules
-    union all
-    {%- endfor %}
-    {%- for rule, action in entry_rules %}
-    select 'credit_ledgers', '{{ rule }}', '{{ action | replace("'", "''") }}', {{ rule }} from entry_rules
-    union all
-    {%- endfor %}
-    select 'tenants', 'duplicate_tenant', 'dropped: the newest copy of each tenant id is kept', duplicate_tenant
-    from tenant_rules
-),
+{%- set job_rules = [
+    ('missing_job_id', 'dropped: a job without an id cannot be tracked'),
+    ('duplicate_job_version', 'dropped: the version with the newest updated_at is kept'),
+    ('missing_created_at', 'dropped: a job without a creation time has no day'),
+    ('missing_tenant_id', 'dropped: the job cannot be attributed to a tenant, so it is in no metric'),
+    ('unknown_status', "kept as status 'unknown': counted in total_jobs and unknown_status_jobs only"),
+    ('status_recased', 'normalised: trimmed and lower-cased to a spec status'),
+    ('missing_updated_at', 'kept: lifecycle_seconds is null, so the job is left out of lifecycle metrics'),
+    ('updated_before_created', 'kept: lifecycle_seconds is clamped to 0 (spec: greatest(..., 0))'),
+    ('created_after_as_of', 'kept on its own day; outside every trailing window'),
+    ('invalid_credits_charged', 'kept: credits_charged is taken as 0'),
+    ('failed_without_reason', "kept: failure_reason_normalized is 'unspecified'"),
+    ('personal_data_in_failure_reason', 'kept: emails, phone numbers and IP addresses in the text are masked as [email], [phone], [ipv4], [ipv6]'),
+] -%}
+{%- set entry_rules = [
+    ('missing_ledger_entry_id', 'dropped'),
+    ('duplicate_ledger_entry', 'dropped: one copy of each entry id is kept'),
+    ('missing_tenant_id', 'dropped: the credits belong to no tenant'),
+    ('missing_created_at', 'dropped: the entry has no day'),
+    ('invalid_amount', 'dropped: amounts must be positive integers'),
+    ('unknown_event_type', 'kept, with no effect on either balance'),
+] -%}
 
 final as (
-    select
-        cast(source_table as {{ dbt.type_string() }}) as source_table,
-        cast(rule as {{ dbt.type_string() }}) as rule,
-        cast(action as {{ dbt.type_string() }}) as action,
-        cast(coalesce(affected_rows, 0) as bigint) as affected_rows,
-        {{ as_of() }} as as_of_at
-    from rules
+    {{ data_quality_rows([
+        ('tryon_jobs', 'job_rules', job_rules),
+        ('credit_ledgers', 'entry_rules', entry_rules),
+        ('tenants', 'tenant_rules', [('duplicate_tenant', 'dropped: the newest copy of each tenant id is kept')]),
+    ]) }}
 )
 
 select * from final
