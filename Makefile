@@ -12,7 +12,7 @@ run: setup ## set up, start the warehouse, load sample data if needed, materiali
 	$(PY) -m orchestration.cli run
 
 test: setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
-	$(VENV)/bin/sqlfluff lint models --disable-progress-bar
+	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar
 	$(PY) -m pytest
 
 setup: $(VENV)/.installed profiles.yml .dagster_home/dagster.yaml
@@ -50,7 +50,7 @@ docs: setup warehouse-start ## dbt docs with the lineage graph
 	$(VENV)/bin/dbt docs generate --quiet && $(VENV)/bin/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
 
 lint: setup
-	$(VENV)/bin/sqlfluff lint models --disable-progress-bar
+	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar
 
 clean: ## remove the virtualenv, dbt artifacts and Dagster history (keeps the warehouse data)
 	rm -rf $(VENV) target logs .dagster_home

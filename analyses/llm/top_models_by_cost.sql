@@ -10,7 +10,7 @@ select
 from usage_aggregations_daily_by_model
 where
     project_id = 'xxx'
-    and date >= CURRENT_DATE - 30
+    and date >= current_date - 30
 group by model
 order by cost desc, model
 limit 10

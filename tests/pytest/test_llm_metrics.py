@@ -175,7 +175,7 @@ def on(settings, query: str, project: str, today: dt.date | None = None) -> list
     """Run a spec query as written, with its placeholder project 'xxx' filled in (and CURRENT_DATE pinned)."""
     query = query.replace("'xxx'", f"'{project}'")
     if today is not None:
-        query = query.replace("CURRENT_DATE", f"DATE '{today.isoformat()}'")
+        query = re.sub(r"\bcurrent_date\b", f"DATE '{today.isoformat()}'", query, flags=re.I)
     conn = settings.connect()
     try:
         with conn.cursor() as cur:
