@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
+.PHONY: bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
 
 run: setup ## set up, start the warehouse, load sample data if needed, materialize every asset, summarize
 	$(PY) -m orchestration.cli run
@@ -39,6 +39,10 @@ warehouse-stop: setup
 
 summary: setup
 	$(PY) -m orchestration.cli summary
+
+SCALE ?= 1.0
+bench: setup warehouse-start ## the benchmark (SCALE=1.0: 10M try-on jobs + 10M LLM logs), report in bench/reports
+	$(PY) -m orchestration.cli bench --scale $(SCALE) $(BENCH_ARGS)
 
 full-refresh: setup ## rebuild every incremental model from scratch
 	$(PY) -m orchestration.cli materialize --full-refresh

@@ -207,6 +207,20 @@ def cmd_run(args: argparse.Namespace) -> None:
     _say(f"done in {time.monotonic() - started:.1f}s")
 
 
+def cmd_bench(args: argparse.Namespace) -> None:
+    from .bench import Bench, BenchConfig, write_report
+
+    if _uses_embedded():
+        cmd_warehouse("start")
+    config = BenchConfig(scale=args.scale, tenants=args.tenants, days=args.days, tenant_reads=args.tenant_reads,
+                         database=args.database, report_dir=Path(args.report_dir), verify=args.verify, log=_say)
+    report = Bench(connection(), config).run()
+    json_path, md_path = write_report(report, config.report_dir)
+    print()
+    print(md_path.read_text(encoding="utf-8"))
+    _say(f"report: {md_path} and {json_path} ({report['total_seconds']:.0f}s)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tenant-analytics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -243,6 +257,16 @@ def main(argv: list[str] | None = None) -> None:
     sample_args(run)
     run.add_argument("--full-refresh", action="store_true")
 
+    bench = sub.add_parser("bench", help="the performance benchmark: generate, build, measure, write a report")
+    bench.add_argument("--scale", type=float, default=1.0,
+                       help="1.0 = 10 million try-on jobs and 10 million LLM logs (default); 0.01 = 100,000 each")
+    bench.add_argument("--tenants", type=int, default=2000)
+    bench.add_argument("--days", type=int, default=365)
+    bench.add_argument("--tenant-reads", type=int, default=200, help="random tenants (and projects) read")
+    bench.add_argument("--database", default="analytics_bench", help="dropped and recreated on the same server")
+    bench.add_argument("--report-dir", default=str(PROJECT_ROOT / "bench" / "reports"))
+    bench.add_argument("--verify", action="store_true", help="also check incremental == full refresh (one more build)")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "warehouse":
@@ -257,6 +281,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd_summary()
         elif args.command == "run":
             cmd_run(args)
+        elif args.command == "bench":
+            cmd_bench(args)
     except WarehouseError as exc:
         raise SystemExit(f"error: {exc}") from None
 

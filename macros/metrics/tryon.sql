@@ -43,7 +43,9 @@
     cast(sum(case when is_unknown_status then 1 else 0 end) as bigint) as unknown_status_jobs,
     cast(sum(case when is_completed and lifecycle_seconds is not null then 1 else 0 end) as bigint)
         as completed_jobs_with_lifecycle,
-    cast(coalesce(sum(case when is_completed then lifecycle_seconds end), 0) as {{ dbt.type_float() }})
+    {#- An exact decimal sum (microseconds): the same whatever order rows are added in, so an incremental run
+        and a full refresh give identical averages, not ones a rounding apart. #}
+    coalesce(sum(case when is_completed then cast(lifecycle_seconds as {{ dbt.type_numeric() }}) end), 0)
         as lifecycle_seconds_completed_sum,
     cast(coalesce(sum(credits_charged), 0) as bigint) as credits_charged,
     max(source_changed_at) as last_source_changed_at
@@ -58,7 +60,7 @@
     cast(sum(in_flight_jobs) as bigint) as in_flight_jobs,
     cast(sum(unknown_status_jobs) as bigint) as unknown_status_jobs,
     cast(sum(completed_jobs_with_lifecycle) as bigint) as completed_jobs_with_lifecycle,
-    cast(sum(lifecycle_seconds_completed_sum) as {{ dbt.type_float() }}) as lifecycle_seconds_completed_sum,
+    sum(lifecycle_seconds_completed_sum) as lifecycle_seconds_completed_sum,
     cast(sum(credits_charged) as bigint) as credits_charged,
     max(last_source_changed_at) as last_source_changed_at
 {%- endmacro %}

@@ -1,0 +1,433 @@
+"""`make bench`: the performance benchmark (README, "Performance").
+
+Generates raw data inside a database of its own (default 10 million try-on jobs and 10 million LLM usage
+logs over 365 days and 2,000 tenants at --scale 1), then measures, in one run:
+  1. the floor: one aggregate query per domain that scans the raw table once;
+  2. a full build (`dbt run --full-refresh`; wall time and per-model database time from run_results.json),
+     and the data tests separately;
+  3. an incremental run after one new day of data, status changes on 1 % of the previous week's jobs and
+     late usage logs for past hours;
+  4. dashboard reads (p50 / p95) through the public views, and the same reads computed on read from the raw
+     tables by views written the way spec 000 writes them (orchestration/sql/bench_baseline_views.sql);
+  5. peak memory of the database server and of the dbt process.
+It writes a Markdown and a JSON report. With --verify it also checks that the incremental marts equal a
+full refresh and that every read returns rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+from .project import PROJECT_ROOT, ensure_profiles
+from .sample_data import LLM, SQL_DIR, TRYON, SampleSpec, load_sample_data
+from .security import bootstrap, grant_raw_read
+from .warehouse import ConnectionSettings, ensure_database
+
+ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+RAW_TRYON, RAW_LLM, BASELINE = "raw_tryon", "raw_llm", "bench_baseline"
+MARTS = ["tenant_tryon_daily", "global_tryon_daily", "tenant_tryon_model_performance",
+         "global_tryon_model_performance", "global_tryon_failure_reason", "tenant_tryon_overview",
+         "global_tryon_overview", "usage_aggregations_hourly", "usage_aggregations_daily",
+         "usage_aggregations_daily_by_model"]
+PG_SETTINGS = ["shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "max_parallel_workers",
+               "max_parallel_workers_per_gather", "jit", "random_page_cost", "server_version"]
+TARGETS = {"full_build_vs_floor": 3.0, "incremental_vs_full": 0.05, "read_p95_ms": 10.0,
+           "tenant_speedup": 10.0, "global_speedup": 1000.0}
+
+
+@dataclass
+class BenchConfig:
+    scale: float = 1.0
+    tenants: int = 2000
+    days: int = 365
+    tenant_reads: int = 200
+    global_repeats: int = 30
+    baseline_repeats: int = 3
+    seed: int = 2026
+    database: str = "analytics_bench"
+    report_dir: Path = PROJECT_ROOT / "bench" / "reports"
+    verify: bool = False
+    log: object = field(default=print, repr=False)
+
+    @property
+    def rows(self) -> int:
+        return max(1000, int(10_000_000 * self.scale))
+
+
+class MemorySampler:
+    """Peak memory of the database server (sum of its processes' proportional set size) and of a process tree."""
+
+    def __init__(self, server_pid: int | None):
+        self.server = self._process(server_pid)
+        self.peak_server = 0
+        self.peak_client = 0
+        self.client: psutil.Process | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _process(pid: int | None) -> psutil.Process | None:
+        try:
+            return psutil.Process(pid) if pid else None
+        except psutil.Error:
+            return None
+
+    @staticmethod
+    def _tree_bytes(root: psutil.Process) -> int:
+        total = 0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                info = proc.memory_full_info()
+                total += getattr(info, "pss", info.rss)
+            except psutil.Error:
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.25):
+            if self.server is not None:
+                self.peak_server = max(self.peak_server, self._tree_bytes(self.server))
+            client = self.client
+            if client is not None:
+                try:
+                    self.peak_client = max(self.peak_client, self._tree_bytes(client))
+                except psutil.Error:
+                    pass
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class Bench:
+    def __init__(self, settings: ConnectionSettings, config: BenchConfig):
+        self.config = config
+        self.admin = settings
+        self.settings = settings.with_database(config.database)
+        self.report: dict = {"config": {k: (str(v) if isinstance(v, Path) else v)
+                                        for k, v in asdict(config).items() if k != "log"}}
+        self.log = config.log
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+    def sql(self, query: str, params: tuple | None = None) -> list[tuple]:
+        conn = self.settings.connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(query, params)
+                return cur.fetchall() if cur.description else []
+        finally:
+            conn.close()
+
+    def timed_sql(self, query: str, params: tuple | None = None) -> float:
+        started = time.perf_counter()
+        self.sql(query, params)
+        return time.perf_counter() - started
+
+    def dbt(self, args: list[str], as_of: dt.datetime, sampler: MemorySampler) -> dict:
+        env = {**os.environ, **self.settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()),
+               "TA_RAW_SCHEMA": RAW_TRYON, "TA_LLM_RAW_SCHEMA": RAW_LLM}
+        target = PROJECT_ROOT / "target" / "bench"
+        cmd = [str(Path(sys.executable).with_name("dbt")), *args, "--target-path", str(target),
+               "--vars", json.dumps({"as_of": as_of.isoformat()})]
+        started = time.perf_counter()
+        proc = psutil.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        sampler.client = proc
+        output = []
+        for line in proc.stdout:
+            output.append(line)
+            if " of " in line and any(word in line for word in ("OK created", "ERROR", "FAIL", "WARN")):
+                self.log("  " + line.rstrip().split("  ", 1)[-1])
+        proc.wait()
+        sampler.client = None
+        wall = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise RuntimeError(f"dbt {' '.join(args)} failed:\n{''.join(output[-40:])}")
+        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+        per_model = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 3)
+                     for r in results if r["unique_id"].startswith("model.")}
+        return {"wall_seconds": round(wall, 2), "model_seconds": round(sum(per_model.values()), 2),
+                "per_model_seconds": dict(sorted(per_model.items(), key=lambda kv: -kv[1]))}
+
+    # --- steps ----------------------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        if self.config.database in ("analytics", "postgres", self.admin.database):
+            raise SystemExit(f"refusing to benchmark in database {self.config.database!r}: it is dropped first")
+        conn = self.admin.with_database("postgres").connect()
+        with conn.cursor() as cur:
+            cur.execute(f'drop database if exists "{self.config.database}" with (force)')
+        conn.close()
+        ensure_database(self.admin, self.config.database)
+        bootstrap(self.settings)
+
+    def generate(self) -> None:
+        c = self.config
+        spec = SampleSpec(seed=c.seed, tenants=c.tenants, jobs=c.rows, llm_requests=c.rows, days=c.days, anchor=ANCHOR)
+        started = time.perf_counter()
+        for domain, schema in ((TRYON, RAW_TRYON), (LLM, RAW_LLM)):
+            load_sample_data(self.settings, schema, spec, force=True, log=self.log, domain=domain)
+            grant_raw_read(self.settings, schema)
+        self.sql(f"analyze {RAW_TRYON}.tryon_jobs; analyze {RAW_TRYON}.credit_ledgers; analyze {RAW_LLM}.usage_logs")
+        counts = self.sql(f"select (select count(*) from {RAW_TRYON}.tryon_jobs), (select count(*) from "
+                          f"{RAW_LLM}.usage_logs)")[0]
+        self.report["data"] = {"tryon_jobs": counts[0], "usage_logs": counts[1], "tenants": c.tenants, "days": c.days,
+                               "generate_seconds": round(time.perf_counter() - started, 1)}
+        template = (SQL_DIR / "bench_baseline_views.sql").read_text(encoding="utf-8")
+        self.sql(template.format(schema=BASELINE, tryon=RAW_TRYON, llm=RAW_LLM, as_of=f"'{ANCHOR.isoformat()}'"))
+
+    def floor(self) -> None:
+        queries = {
+            "tryon": f"select count(*) from (select tenant_id, (created_at at time zone 'utc')::date, count(*) "
+                     f"from {RAW_TRYON}.tryon_jobs group by 1, 2) as t",
+            "llm": f"select count(*) from (select project_id, (created_at at time zone 'utc')::date, count(*) "
+                   f"from {RAW_LLM}.usage_logs group by 1, 2) as t",
+        }
+        self.sql(f"select count(*) from {RAW_TRYON}.tryon_jobs")  # warm the cache as the builds will find it
+        floor = {name: round(min(self.timed_sql(q) for _ in range(2)), 3) for name, q in queries.items()}
+        floor["total"] = round(floor["tryon"] + floor["llm"], 3)
+        self.report["floor_seconds"] = floor
+
+    def full_build(self, sampler: MemorySampler) -> None:
+        self.dbt(["seed"], ANCHOR, sampler)
+        self.log("full build (dbt run --full-refresh) ...")
+        self.report["full_build"] = self.dbt(["run", "--full-refresh"], ANCHOR, sampler)
+        self.log("data tests (dbt test) ...")
+        self.report["tests"] = {k: v for k, v in self.dbt(["test"], ANCHOR, sampler).items()
+                                if k == "wall_seconds"}
+
+    def mutate(self) -> dt.datetime:
+        """One new day of data, status changes on 1 % of the previous week's jobs, late logs for past hours."""
+        per_day = max(10, self.config.rows // self.config.days)
+        day = ANCHOR
+        self.sql(f"""
+            insert into {RAW_TRYON}.tryon_jobs
+            select md5('bench-new:' || g)::uuid, t.ids[1 + g %% cardinality(t.ids)],
+                   case when g %% 10 = 0 then 'failed' when g %% 17 = 0 then 'processing' else 'completed' end,
+                   case when g %% 3 = 0 then 'kling-v1' else 'idm-vton' end,
+                   %(day)s::timestamptz + make_interval(secs => 86399.0 * g / %(n)s),
+                   %(day)s::timestamptz + make_interval(secs => 86399.0 * g / %(n)s + 30),
+                   case when g %% 10 = 0 then 'provider_timeout' end, 1
+            from generate_series(1, %(n)s) as g
+            cross join (select array_agg(id order by id) as ids from {RAW_TRYON}.tenants where id is not null) as t""",
+                 {"day": day, "n": per_day})
+        self.sql(f"""
+            update {RAW_TRYON}.tryon_jobs set status = 'completed', updated_at = %(day)s::timestamptz + interval '1 hour'
+            where created_at >= %(day)s::timestamptz - interval '7 days' and created_at < %(day)s
+              and abs(hashtext(id::text)) %% 100 = 0""", {"day": day})
+        self.sql(f"""
+            insert into {RAW_LLM}.usage_logs
+            select md5('bench-new-log:' || g)::uuid, p.ids[1 + g %% cardinality(p.ids)], 'openai', 'gpt-4o-mini',
+                   200, 50, 0.0001, 0.0001, g %% 3 = 0, 120 + g %% 500, 'success',
+                   case when g %% 20 = 0 then %(day)s::timestamptz - make_interval(hours => 1 + g %% 48)
+                        else %(day)s::timestamptz + make_interval(secs => 86399.0 * g / %(n)s) end,
+                   %(day)s::timestamptz + interval '1 day' - interval '1 minute'
+            from generate_series(1, %(n)s) as g
+            cross join (select array_agg(id order by id) as ids from {RAW_LLM}.projects where id is not null) as p""",
+                 {"day": day, "n": per_day})
+        self.sql(f"analyze {RAW_TRYON}.tryon_jobs; analyze {RAW_LLM}.usage_logs")
+        return ANCHOR + dt.timedelta(days=1)
+
+    def incremental(self, sampler: MemorySampler) -> dt.datetime:
+        as_of = self.mutate()
+        self.log("incremental run (dbt run) after one new day of changes ...")
+        self.report["incremental"] = self.dbt(["run"], as_of, sampler)
+        return as_of
+
+    def reads(self, as_of: dt.datetime) -> None:
+        rng = random.Random(self.config.seed)
+        tenants = [r[0] for r in self.sql("select distinct tenant_id::text from public.tenant_tryon_overview_v")]
+        tenants = rng.sample(sorted(tenants), min(self.config.tenant_reads, len(tenants)))
+        projects = [r[0] for r in self.sql("select distinct project_id::text from public.usage_aggregations_daily")]
+        projects = rng.sample(sorted(projects), min(self.config.tenant_reads, len(projects)))
+        day = (as_of - dt.timedelta(days=1)).date()
+        reads = {
+            "tenant overview": ("tenant", tenants, "select * from {s}.tenant_tryon_overview_v where tenant_id = %s"),
+            "tenant 30-day trend": ("tenant", tenants, "select * from {s}.tenant_tryon_daily_v where tenant_id = %s "
+                                    f"and created_day_utc > date '{day}' - 30 order by created_day_utc"),
+            "global overview": ("global", None, "select * from {s}.global_tryon_overview_v"),
+            "global 30-day trend": ("global", None, "select * from {s}.global_tryon_daily_v "
+                                    f"where created_day_utc > date '{day}' - 30 order by created_day_utc"),
+            "top failure reasons": ("global", None, "select * from {s}.global_tryon_failure_reason_v "
+                                    "order by total_failures desc limit 10"),
+            "LLM dashboard stats": ("tenant", projects, "select * from {s}.get_dashboard_stats(%s, 30, "
+                                    f"date '{day}')"),
+        }
+        results = {}
+        conn = self.settings.connect()
+        try:
+            with conn.cursor() as cur:
+                for name, (scope, keys, template) in reads.items():
+                    row = {"scope": scope}
+                    for label, schema, repeats in (("marts", "public", self.config.global_repeats),
+                                                   ("baseline", BASELINE, self.config.baseline_repeats)):
+                        query = template.format(s=schema)
+                        params = [(k,) for k in keys] if keys else [None] * repeats
+                        if label == "baseline" and keys:
+                            params = params[: max(self.config.baseline_repeats * 10, 1)]
+                        times, rows = [], 0
+                        for p in params:
+                            started = time.perf_counter()
+                            cur.execute(query, p)
+                            rows += len(cur.fetchall())
+                            times.append((time.perf_counter() - started) * 1000)
+                        row[label] = {"p50_ms": round(statistics.median(times), 3),
+                                      "p95_ms": round(_p95(times), 3), "queries": len(times), "rows": rows}
+                    row["speedup_p50"] = round(row["baseline"]["p50_ms"] / max(row["marts"]["p50_ms"], 1e-6), 1)
+                    results[name] = row
+                    self.log(f"  {name:<22} marts p95 {row['marts']['p95_ms']:8.2f} ms   baseline p95 "
+                             f"{row['baseline']['p95_ms']:10.2f} ms   x{row['speedup_p50']}")
+        finally:
+            conn.close()
+        self.report["reads"] = results
+
+    def verify(self, as_of: dt.datetime, sampler: MemorySampler) -> None:
+        """Incremental marts equal a full refresh (copies kept in schema bench_incremental to inspect)."""
+        self.sql("drop schema if exists bench_incremental cascade; create schema bench_incremental")
+        for mart in MARTS:
+            self.sql(f"create table bench_incremental.{mart} as select * from marts.{mart}")
+        self.log("verify: full refresh at the same as_of ...")
+        self.dbt(["run", "--full-refresh"], as_of, sampler)
+        differing = {}
+        for mart in MARTS:
+            n = self.sql(f"select (select count(*) from (select * from bench_incremental.{mart} except all "
+                         f"select * from marts.{mart}) a) + (select count(*) from (select * from marts.{mart} "
+                         f"except all select * from bench_incremental.{mart}) b)")[0][0]
+            if n:
+                differing[mart] = n
+        empty = sorted(name for name, row in self.report.get("reads", {}).items() if not row["marts"]["rows"])
+        self.report["verify"] = {"marts_differing_after_incremental": differing, "reads_returning_no_rows": empty}
+
+    def fingerprints(self) -> dict[str, str]:
+        return {m: self.sql(f"select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from marts.{m} t")[0][0]
+                for m in MARTS}
+
+    def settings_and_machine(self) -> None:
+        rows = self.sql("select name, setting, unit from pg_settings where name = any(%s)", (PG_SETTINGS,))
+        self.report["postgres"] = {name: f"{setting}{' ' + unit if unit else ''}" for name, setting, unit in rows}
+        self.report["machine"] = {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+                                  "platform": platform.platform(), "python": platform.python_version()}
+
+    def run(self) -> dict:
+        started = time.perf_counter()
+        self.log(f"bench: {self.config.rows:,} try-on jobs and {self.config.rows:,} LLM logs, "
+                 f"{self.config.tenants:,} tenants, {self.config.days} days, database {self.config.database}")
+        self.prepare()
+        self.settings_and_machine()
+        self.generate()
+        self.floor()
+        server_pid = self.sql("select pg_backend_pid()")[0][0]
+        postmaster = MemorySampler._process(server_pid)
+        root_pid = postmaster.parent().pid if postmaster is not None else None
+        with MemorySampler(root_pid) as sampler:
+            self.full_build(sampler)
+            as_of = self.incremental(sampler)
+            self.reads(as_of)
+            if self.config.verify:
+                self.verify(as_of, sampler)
+        self.report["memory_mib"] = {"database_peak": round(sampler.peak_server / 2**20) if root_pid else None,
+                                     "dbt_peak": round(sampler.peak_client / 2**20)}
+        self.report["ratios"] = ratios(self.report)
+        self.report["total_seconds"] = round(time.perf_counter() - started, 1)
+        return self.report
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(int(-(-0.95 * len(ordered) // 1)), 1) - 1]
+
+
+def ratios(report: dict) -> dict:
+    full, inc, floor = report["full_build"]["model_seconds"], report["incremental"]["model_seconds"], \
+        report["floor_seconds"]["total"]
+    reads = report["reads"]
+    out = {
+        "full_build_vs_floor": round(full / floor, 2) if floor else None,
+        "incremental_vs_full": round(inc / full, 4) if full else None,
+        "max_read_p95_ms": max(r["marts"]["p95_ms"] for r in reads.values()),
+        "min_tenant_speedup": min(r["speedup_p50"] for r in reads.values() if r["scope"] == "tenant"),
+        "min_global_speedup": min(r["speedup_p50"] for r in reads.values() if r["scope"] == "global"),
+    }
+    out["targets"] = {
+        "full build within 3x the floor": out["full_build_vs_floor"] is not None
+        and out["full_build_vs_floor"] <= TARGETS["full_build_vs_floor"],
+        "incremental within 5% of the full build": out["incremental_vs_full"] is not None
+        and out["incremental_vs_full"] <= TARGETS["incremental_vs_full"],
+        "every read p95 under 10 ms": out["max_read_p95_ms"] < TARGETS["read_p95_ms"],
+        "tenant reads 10x the on-read baseline": out["min_tenant_speedup"] >= TARGETS["tenant_speedup"],
+        "global reads 1000x the on-read baseline": out["min_global_speedup"] >= TARGETS["global_speedup"],
+        "incremental within 1.5x when history doubles": None,  # not measured by this run
+    }
+    return out
+
+
+def markdown(report: dict) -> str:
+    r, m = report["ratios"], report["machine"]
+    lines = [
+        "# Benchmark report",
+        "",
+        f"{report['data']['tryon_jobs']:,} try-on jobs and {report['data']['usage_logs']:,} LLM usage logs, "
+        f"{report['data']['tenants']:,} tenants over {report['data']['days']} days; "
+        f"{m['cores']} cores, {m['memory_gib']} GiB; PostgreSQL {report['postgres'].get('server_version', '?')}.",
+        "",
+        "| measure | value | target | met |",
+        "| --- | --- | --- | --- |",
+        f"| floor (one scan per domain) | {report['floor_seconds']['total']} s | | |",
+        f"| full build, database time (wall) | {report['full_build']['model_seconds']} s "
+        f"({report['full_build']['wall_seconds']} s) | ≤ 3x floor: {r['full_build_vs_floor']}x | "
+        f"{_mark(r['targets']['full build within 3x the floor'])} |",
+        f"| incremental run, database time (wall) | {report['incremental']['model_seconds']} s "
+        f"({report['incremental']['wall_seconds']} s) | ≤ 5 % of full: {100 * (r['incremental_vs_full'] or 0):.1f} % | "
+        f"{_mark(r['targets']['incremental within 5% of the full build'])} |",
+        f"| data tests (wall) | {report['tests']['wall_seconds']} s | | |",
+        f"| peak memory: database / dbt | {report['memory_mib']['database_peak']} MiB / "
+        f"{report['memory_mib']['dbt_peak']} MiB | | |",
+        "",
+        "| dashboard read | marts p50 / p95 (ms) | on-read baseline p50 / p95 (ms) | speed-up (p50) | target |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, row in report["reads"].items():
+        target = "10x" if row["scope"] == "tenant" else "1000x"
+        lines.append(f"| {name} | {row['marts']['p50_ms']} / {row['marts']['p95_ms']} | {row['baseline']['p50_ms']} / "
+                     f"{row['baseline']['p95_ms']} | {row['speedup_p50']}x | p95 < 10 ms, ≥ {target} |")
+    lines += ["", "Targets:", ""]
+    lines += [f"- {name}: {_mark(met)}" for name, met in r["targets"].items()]
+    lines += ["", "Slowest models in the full build (s): " + ", ".join(
+        f"{k} {v}" for k, v in list(report["full_build"]["per_model_seconds"].items())[:8]),
+              "", "Slowest models in the incremental run (s): " + ", ".join(
+        f"{k} {v}" for k, v in list(report["incremental"]["per_model_seconds"].items())[:8]),
+              "", "PostgreSQL settings: " + ", ".join(f"{k} = {v}" for k, v in report["postgres"].items())]
+    if "verify" in report:
+        lines += ["", f"Verification: marts differing between the incremental run and a full refresh: "
+                      f"{report['verify']['marts_differing_after_incremental'] or 'none'}; reads returning no rows: "
+                      f"{report['verify']['reads_returning_no_rows'] or 'none'}."]
+    return "\n".join(lines) + "\n"
+
+
+def _mark(met: bool | None) -> str:
+    return "not measured" if met is None else ("yes" if met else "**no**")
+
+
+def write_report(report: dict, directory: Path) -> tuple[Path, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    report = {**report, "finished_at": stamp}
+    json_path, md_path = directory / "latest.json", directory / "latest.md"
+    json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    md_path.write_text(markdown(report), encoding="utf-8")
+    return json_path, md_path

@@ -1,0 +1,97 @@
+-- The baseline a user would otherwise have: spec 000's views computed on read from the raw tables, written
+-- the way spec 000 describes them (one enriched view, everything else grouping it), and spec 001's
+-- dashboard stats computed from usage_logs ("Before (Scanning Raw Logs)"). `make bench` times the same
+-- dashboard reads against these and against the project's public views. No de-duplication or data-quality
+-- rules: that is part of what the baseline does not do. Parameters: {schema}, {tryon}, {llm}, {as_of}.
+create schema if not exists {schema};
+
+create or replace view {schema}.tryon_jobs_enriched_v as
+select
+    j.*,
+    (j.created_at at time zone 'utc')::date as created_day_utc,
+    case when j.status in ('completed', 'failed', 'provider_expired')
+         then greatest(extract(epoch from (j.updated_at - j.created_at)), 0) end as lifecycle_seconds,
+    j.status = 'completed' as is_completed,
+    j.status in ('failed', 'provider_expired') as is_failed,
+    j.status = 'provider_expired' as is_provider_expired,
+    j.status in ('queued', 'processing') as is_in_flight,
+    j.credits_charged > 0 as is_credits_charged
+from {tryon}.tryon_jobs as j;
+
+create or replace view {schema}.tenant_tryon_overview_v as
+select
+    tenant_id,
+    count(*) as total_jobs,
+    count(*) filter (where created_at >= {as_of}::timestamptz - interval '24 hours') as jobs_last_24h,
+    count(*) filter (where created_at >= {as_of}::timestamptz - interval '7 days') as jobs_last_7d,
+    count(*) filter (where is_completed) as completed_jobs,
+    count(*) filter (where is_failed) as failed_jobs,
+    count(*) filter (where is_provider_expired) as provider_expired_jobs,
+    count(*) filter (where is_in_flight) as in_flight_jobs,
+    100.0 * count(*) filter (where is_completed)
+        / nullif(count(*) filter (where is_completed or is_failed), 0) as terminal_success_rate_pct,
+    avg(lifecycle_seconds) filter (where is_completed) as avg_lifecycle_seconds_completed,
+    percentile_cont(0.95) within group (order by lifecycle_seconds)
+        filter (where is_completed) as p95_lifecycle_seconds_completed
+from {schema}.tryon_jobs_enriched_v
+group by tenant_id;
+
+create or replace view {schema}.tenant_tryon_daily_v as
+select
+    tenant_id,
+    created_day_utc,
+    count(*) as total_jobs,
+    count(*) filter (where is_completed) as completed_jobs,
+    100.0 * count(*) filter (where is_completed)
+        / nullif(count(*) filter (where is_completed or is_failed), 0) as terminal_success_rate_pct,
+    avg(lifecycle_seconds) filter (where is_completed) as avg_lifecycle_seconds_completed
+from {schema}.tryon_jobs_enriched_v
+group by tenant_id, created_day_utc;
+
+create or replace view {schema}.global_tryon_overview_v as
+select
+    count(distinct tenant_id) as tenants_with_jobs,
+    count(distinct tenant_id) filter (where created_at >= {as_of}::timestamptz - interval '30 days')
+        as active_tenants_last_30d,
+    count(*) as total_jobs,
+    count(*) filter (where is_completed) as completed_jobs,
+    count(*) filter (where is_failed) as failed_jobs,
+    100.0 * count(*) filter (where is_completed)
+        / nullif(count(*) filter (where is_completed or is_failed), 0) as terminal_success_rate_pct,
+    percentile_cont(0.95) within group (order by lifecycle_seconds)
+        filter (where is_completed) as p95_lifecycle_seconds_completed
+from {schema}.tryon_jobs_enriched_v;
+
+create or replace view {schema}.global_tryon_daily_v as
+select
+    created_day_utc,
+    count(*) as total_jobs,
+    count(*) filter (where is_completed) as completed_jobs,
+    100.0 * count(*) filter (where is_completed)
+        / nullif(count(*) filter (where is_completed or is_failed), 0) as terminal_success_rate_pct
+from {schema}.tryon_jobs_enriched_v
+group by created_day_utc;
+
+create or replace view {schema}.global_tryon_failure_reason_v as
+select
+    failure_reason_normalized,
+    count(*) as total_failures,
+    count(distinct tenant_id) as tenants_affected
+from {schema}.tryon_jobs_enriched_v
+where is_failed
+group by failure_reason_normalized;
+
+-- Spec 001 without aggregates: a project's daily stats straight from the logs.
+create or replace function {schema}.get_dashboard_stats(p_project_id uuid, p_days integer, p_as_of date)
+returns table (date date, total_requests bigint, cached_requests bigint, total_cost_usd numeric,
+               total_savings_usd numeric, avg_latency_ms numeric)
+language sql stable as $fn$
+    select (created_at at time zone 'utc')::date, count(*), count(*) filter (where cached), sum(cost_usd),
+           sum(potential_cost_usd - cost_usd), avg(latency_ms)
+    from {llm}.usage_logs
+    where project_id = p_project_id
+      and created_at >= (p_as_of - p_days + 1)::timestamp at time zone 'utc'
+      and created_at < (p_as_of + 1)::timestamp at time zone 'utc'
+    group by 1
+    order by 1
+$fn$;

@@ -1,0 +1,33 @@
+"""`make bench` at a small scale: it runs end to end and what it measures is right (never how fast)."""
+
+from __future__ import annotations
+
+import json
+
+from orchestration.bench import Bench, BenchConfig, markdown, write_report
+
+
+def test_bench_small_scale(warehouse, tmp_path):
+    config = BenchConfig(scale=0.003, tenants=60, days=45, tenant_reads=15, global_repeats=5, baseline_repeats=2,
+                         database="analytics_bench_test", report_dir=tmp_path, verify=True, log=lambda _m: None)
+    report = Bench(warehouse, config).run()
+
+    assert report["data"]["tryon_jobs"] >= 30_000 and report["data"]["usage_logs"] >= 30_000
+    assert report["verify"]["marts_differing_after_incremental"] == {}, "incremental run == full refresh"
+    assert report["verify"]["reads_returning_no_rows"] == []
+    assert report["incremental"]["per_model_seconds"] and report["full_build"]["per_model_seconds"]
+    assert set(report["full_build"]["per_model_seconds"]) >= {"usage_aggregations_daily", "tenant_tryon_daily"}
+    reads = report["reads"]
+    assert set(reads) == {"tenant overview", "tenant 30-day trend", "global overview", "global 30-day trend",
+                          "top failure reasons", "LLM dashboard stats"}
+    for row in reads.values():
+        assert row["marts"]["queries"] > 0 and row["baseline"]["queries"] > 0
+        assert row["marts"]["p50_ms"] <= row["marts"]["p95_ms"]
+    assert report["memory_mib"]["dbt_peak"] > 0 and report["memory_mib"]["database_peak"] > 0
+    assert report["machine"]["cores"] and "work_mem" in report["postgres"]
+    assert set(report["ratios"]["targets"]) >= {"full build within 3x the floor", "every read p95 under 10 ms"}
+
+    json_path, md_path = write_report(report, tmp_path)
+    assert json.loads(json_path.read_text())["ratios"] == report["ratios"]
+    assert md_path.read_text() == markdown({**report, "finished_at": json.loads(json_path.read_text())["finished_at"]})
+    assert "| tenant overview |" in md_path.read_text()
