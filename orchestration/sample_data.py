@@ -76,10 +76,19 @@ LLM = Domain("llm", "llm_raw_tables.sql", "llm_sample_data.sql", ("usage_logs", 
 DOMAINS = {d.name: d for d in (TRYON, LLM)}
 
 
+def _ddl(schema: str, domain: Domain) -> tuple[str, str]:
+    """The domain's DDL split into (tables, indexes): bulk loads build indexes once, after the rows are in."""
+    tables, indexes = [], []
+    for line in _render((SQL_DIR / domain.tables_sql).read_text(encoding="utf-8"), schema).splitlines():
+        (indexes if line.lower().startswith("create index") else tables).append(line)
+    return "\n".join(tables), "\n".join(indexes)
+
+
 def create_raw_tables(settings: ConnectionSettings, schema: str, domain: Domain = TRYON) -> None:
-    template = (SQL_DIR / domain.tables_sql).read_text(encoding="utf-8")
+    tables, indexes = _ddl(schema, domain)
     with settings.connect() as conn, conn.cursor() as cur:
-        cur.execute(_render(template, schema))
+        cur.execute(tables)
+        cur.execute(indexes)
 
 
 def is_loaded(settings: ConnectionSettings, schema: str, domain: Domain = TRYON) -> bool:
@@ -120,13 +129,19 @@ def load_sample_data(
         f"sample data: generating {domain.describe(spec)} over {spec.days} days "
         f"(seed {spec.seed}, anchor {spec.anchor.isoformat()}) in {schema} ..."
     )
+    _, indexes = _ddl(schema, domain)
     conn = settings.connect(autocommit=False)
     try:
         with conn.cursor() as cur:
             if force:
                 for table in domain.tables:
                     cur.execute(sql.SQL("truncate {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
+            # The tables are empty here: drop their indexes, load, and build each index once at the end.
+            for name in re.findall(r"create index if not exists (\w+)", indexes, flags=re.I):
+                cur.execute(sql.SQL("drop index if exists {}.{}").format(sql.Identifier(schema), sql.Identifier(name)))
             cur.execute(_render(template, schema, spec))
+            log("sample data: building indexes ...")
+            cur.execute(indexes)
         conn.commit()
     finally:
         conn.close()
