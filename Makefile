@@ -41,6 +41,7 @@ summary: setup
 	$(PY) -m orchestration.cli summary
 
 SCALE ?= 1.0
+BENCH_ARGS ?= --double-history
 bench: setup warehouse-start ## the benchmark (SCALE=1.0: 10M try-on jobs + 10M LLM logs), report in bench/reports
 	$(PY) -m orchestration.cli bench --scale $(SCALE) $(BENCH_ARGS)
 

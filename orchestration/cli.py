@@ -213,7 +213,8 @@ def cmd_bench(args: argparse.Namespace) -> None:
     if _uses_embedded():
         cmd_warehouse("start")
     config = BenchConfig(scale=args.scale, tenants=args.tenants, days=args.days, tenant_reads=args.tenant_reads,
-                         database=args.database, report_dir=Path(args.report_dir), verify=args.verify, log=_say)
+                         database=args.database, report_dir=Path(args.report_dir), verify=args.verify,
+                         double_history=args.double_history, log=_say)
     report = Bench(connection(), config).run()
     json_path, md_path = write_report(report, config.report_dir)
     print()
@@ -266,6 +267,8 @@ def main(argv: list[str] | None = None) -> None:
     bench.add_argument("--database", default="analytics_bench", help="dropped and recreated on the same server")
     bench.add_argument("--report-dir", default=str(PROJECT_ROOT / "bench" / "reports"))
     bench.add_argument("--verify", action="store_true", help="also check incremental == full refresh (one more build)")
+    bench.add_argument("--double-history", action="store_true",
+                       help="then measure again over twice the days and rows (the incremental run should not grow)")
 
     args = parser.parse_args(argv)
     try:

@@ -9,7 +9,8 @@ from orchestration.bench import Bench, BenchConfig, markdown, write_report
 
 def test_bench_small_scale(warehouse, tmp_path):
     config = BenchConfig(scale=0.003, tenants=60, days=45, tenant_reads=15, global_repeats=5, baseline_repeats=2,
-                         database="analytics_bench_test", report_dir=tmp_path, verify=True, log=lambda _m: None)
+                         database="analytics_bench_test", report_dir=tmp_path, verify=True, double_history=True,
+                         log=lambda _m: None)
     report = Bench(warehouse, config).run()
 
     assert report["data"]["tryon_jobs"] >= 30_000 and report["data"]["usage_logs"] >= 30_000
@@ -23,6 +24,9 @@ def test_bench_small_scale(warehouse, tmp_path):
     for row in reads.values():
         assert row["marts"]["queries"] > 0 and row["baseline"]["queries"] > 0
         assert row["marts"]["p50_ms"] <= row["marts"]["p95_ms"]
+    doubled = report["history_doubling"]
+    assert doubled["days"] == 90 and doubled["rows"] == 2 * config.rows and doubled["ratio"] > 0
+    assert report["ratios"]["targets"]["incremental within 1.5x when history doubles"] is not None
     assert report["memory_mib"]["dbt_peak"] > 0 and report["memory_mib"]["database_peak"] > 0
     assert report["machine"]["cores"] and "work_mem" in report["postgres"]
     assert set(report["ratios"]["targets"]) >= {"full build within 3x the floor", "every read p95 under 10 ms"}
