@@ -10,10 +10,17 @@
       start of this run (skewed clocks) are left out of the watermark so they cannot freeze it; such rows
       are processed again on every run, which is idempotent.
 -#}
+{#- The start of this run's change window, as a literal: the stored watermark is read when the model compiles, so
+    the planner sees a constant (an index range on the change time) rather than a sub-select it must guess at. -#}
 {% macro lookback_start(watermark_column) -%}
-    {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
-        '(select coalesce(max(' ~ watermark_column ~ '), ' ~ timestamp_literal('1900-01-01T00:00:00+00:00') ~ ')'
-        ~ ' from ' ~ this ~ ' where ' ~ watermark_column ~ ' <= ' ~ timestamp_literal(run_started_iso()) ~ ')') }}
+    {%- set watermark_sql = 'select cast(max(' ~ watermark_column ~ ') as ' ~ dbt.type_string() ~ ') from ' ~ this
+        ~ ' where ' ~ watermark_column ~ ' <= ' ~ timestamp_literal(run_started_iso()) -%}
+    {%- set watermark = none -%}
+    {%- if execute -%}
+        {%- set watermark = run_query(watermark_sql).columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- set watermark_text = watermark if watermark else '1900-01-01T00:00:00+00:00' -%}
+    {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int), timestamp_literal(watermark_text)) }}
 {%- endmacro %}
 
 {% macro has_partition_window() -%}
@@ -36,20 +43,105 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- For a model over the newest version of each entity (a request, a job): recompute every bucket that any
-    version of a changed entity falls in, read from `versions` (the base model holding every delivered
-    version). A new version can move an entity to another bucket (a corrected created_at), and the bucket
-    its old version counted in must be recomputed too. version_key: the bucket as an expression over the
-    columns of `versions`. -#}
-{% macro affected_keys_of_changed_entities(key_column, versions, entity_column, version_key, changed_column,
-                                           watermark_column) -%}
-    {{ key_column }} in (
-        select distinct {{ version_key }}
-        from {{ versions }}
-        where {{ entity_column }} in (
-            select {{ entity_column }}
-            from {{ versions }}
-            where {{ changed_since_last_run(changed_column, watermark_column) }}
-        )
-    )
+{#-
+    Entity-scoped reads. Staging ranks every delivered version of an entity (a job, a request, a ledger entry)
+    with a window partitioned by its id, and PostgreSQL can push a filter below that window only when it is on
+    the partition column and holds no sub-select. `column = any(array(<query>))` is such a filter: the query
+    becomes an init plan, the array a parameter, and the view is read through the raw id index for just those
+    entities. An incremental run therefore ranks the versions of the entities it touches, never the history.
+
+    Change detection reads the raw source itself (which versions arrived or changed since the watermark), so
+    models using these macros name the source in a `-- depends_on:` hint. `versions` describes a source's
+    versions (macros tryon_job_versions, llm_request_versions, credit_ledger_versions below): its relation,
+    entity id column, change time and buckets as expressions over the raw columns. The raw tables carry an index
+    on each of these expressions (orchestration/sql/*_raw_tables.sql), so an incremental read is a handful of
+    index scans.
+-#}
+
+{#- The UTC creation day of a version, keyed for per-day state: 1900-01-01 stands for "no creation time" (a
+    unique key cannot be null). -#}
+{% macro version_day(created_at) -%}
+    coalesce({{ utc_day(created_at) }}, cast('1900-01-01' as date))
+{%- endmacro %}
+
+{% macro tryon_job_versions() -%}
+    {{ return({'relation': source('tryon', 'tryon_jobs'), 'entity': 'id',
+               'changed_at': 'coalesce(updated_at, created_at)', 'day': version_day('created_at')}) }}
+{%- endmacro %}
+
+{% macro llm_request_versions() -%}
+    {{ return({'relation': source('llm', 'usage_logs'), 'entity': 'id',
+               'changed_at': 'coalesce(ingested_at, created_at)', 'day': version_day('created_at'),
+               'hour': utc_hour('created_at')}) }}
+{%- endmacro %}
+
+{#- Ledger entries are append-only: a version's change time is its creation time. -#}
+{% macro credit_ledger_versions() -%}
+    {{ return({'relation': source('tryon', 'credit_ledgers'), 'entity': 'id', 'changed_at': 'created_at',
+               'day': version_day('created_at')}) }}
+{%- endmacro %}
+
+{#- Ids of the entities with a version changed in this run's scope. -#}
+{% macro changed_entity_ids(versions, watermark_column) -%}
+    select {{ versions.entity }} from {{ versions.relation }}
+    where {{ changed_since_last_run(versions.changed_at, watermark_column) }}
+{%- endmacro %}
+
+{#- The buckets (versions[bucket], e.g. 'day') that any version of a changed entity falls in: the ones to
+    recompute. A new version can move an entity to another bucket (a corrected created_at), and the bucket its
+    old version counted in is recomputed too. -#}
+{% macro affected_keys(versions, bucket, watermark_column) -%}
+    select distinct {{ versions[bucket] }} from {{ versions.relation }}
+    where {{ versions.entity }} = any(array({{ changed_entity_ids(versions, watermark_column) }}))
+{%- endmacro %}
+
+{#- key_column is one of the affected buckets. -#}
+{% macro affected_keys_of_changed_entities(key_column, versions, bucket, watermark_column) -%}
+    {{ key_column }} = any(array({{ affected_keys(versions, bucket, watermark_column) }}))
+{%- endmacro %}
+
+{#- entity_column names an entity with a version changed in this run's scope. -#}
+{% macro is_changed_entity(entity_column, versions, watermark_column) -%}
+    {{ entity_column }} = any(array({{ changed_entity_ids(versions, watermark_column) }}))
+{%- endmacro %}
+
+{#- entity_column names an entity with a version in an affected bucket. Together with the bucket filter
+    (affected_keys_of_changed_entities) on the staged rows, this reads whole affected buckets from a ranked view
+    through the raw indexes. -#}
+{% macro is_entity_in_affected_keys(entity_column, versions, bucket, watermark_column) -%}
+    {{ entity_column }} = any(array(
+        select {{ versions.entity }} from {{ versions.relation }}
+        where {{ versions[bucket] }} = any(array({{ affected_keys(versions, bucket, watermark_column) }}))
+    ))
+{%- endmacro %}
+
+{#- The days to recompute in a per-day state of raw rows (the data-quality counts): the days any version of a
+    changed entity falls in, the days of the changed rows themselves (a row without an id is no entity's), and
+    always the day standing for "no creation time" (such a row may have no change time either, so no watermark
+    can tell when it arrived; only bad rows are there, and the index reads just them). -#}
+{% macro affected_days_of_changed_rows(versions, watermark_column) -%}
+    {{ affected_keys(versions, 'day', watermark_column) }}
+    union
+    select {{ versions.day }} from {{ versions.relation }}
+    where {{ changed_since_last_run(versions.changed_at, watermark_column) }}
+    union
+    select {{ version_day('null') }}
+{%- endmacro %}
+
+{#- A row of a ranked view (over the source's columns, its id renamed entity_column) created on an affected day,
+    read through the raw indexes: every version of the entities with a version on those days, plus the rows
+    without an id (they rank among themselves; only bad rows have none), kept to those days. -#}
+{% macro is_row_on_affected_day(entity_column, versions, watermark_column) -%}
+    ({{ entity_column }} = any(array(
+        select {{ versions.entity }} from {{ versions.relation }}
+        where {{ versions.day }} = any(array({{ affected_days_of_changed_rows(versions, watermark_column) }}))
+     )) or {{ entity_column }} is null)
+    and {{ versions.day }} = any(array({{ affected_days_of_changed_rows(versions, watermark_column) }}))
+{%- endmacro %}
+
+{#- How many raw rows were created after as_of (clock skew): they lie on as_of's UTC day or later, so the day
+    index reads just those days. -#}
+{% macro rows_created_after_as_of(versions) -%}
+    select cast(count(*) as bigint) from {{ versions.relation }}
+    where {{ versions.day }} >= {{ utc_day(as_of()) }} and created_at > {{ as_of() }}
 {%- endmacro %}

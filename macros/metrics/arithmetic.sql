@@ -7,3 +7,8 @@
 {% macro pct(part, whole) -%}
     (100.0 * {{ safe_divide(part, whole) }})
 {%- endmacro %}
+
+{#- How many rows of the group meet condition, as a bigint (0, never null, for a non-empty group). -#}
+{% macro count_rows_where(condition) -%}
+    cast(sum(case when {{ condition }} then 1 else 0 end) as bigint)
+{%- endmacro %}

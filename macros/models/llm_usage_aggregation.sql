@@ -4,21 +4,19 @@
       bucket: 'hour' (column hour_start) or 'day' (column date, the UTC day)
       retention_days: rows older than this many days before as_of are not built (spec 001, "Retention")
     Incremental runs recompute every bucket that any delivery of a request changed since the last run falls
-    in (macro affected_keys_of_changed_entities); models calling this need `-- depends_on:` hints for
-    base_llm__usage_logs.
+    in (macro affected_keys_of_changed_entities); models calling this need a `-- depends_on:` hint for the
+    source llm.usage_logs.
 -#}
 {% macro llm_usage_aggregation(bucket, retention_days) -%}
     {%- set key = 'hour_start' if bucket == 'hour' else 'date' -%}
-    {%- set key_expression = 'hour_start' if bucket == 'hour' else utc_day('hour_start') -%}
-    {#- The bucket of a request delivery: changed requests say which buckets to recompute. -#}
-    {%- set version_key = utc_hour('created_at') if bucket == 'hour' else utc_day('created_at') -%}
+    {%- set key_expression = 'hour_start' if bucket == 'hour' else 'created_day_utc' -%}
 with state as (
     select *{% if bucket != 'hour' %}, {{ key_expression }} as {{ key }}{% endif %}
     from {{ ref('int_llm__usage_hourly') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(retention_days) }}
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities(key_expression, ref('base_llm__usage_logs'), 'request_id',
-                                                 version_key, 'source_changed_at', 'last_source_changed_at') }}
+        and {{ affected_keys_of_changed_entities(key_expression, llm_request_versions(), bucket,
+                                                 'last_source_changed_at') }}
     {% endif %}
 ),
 
@@ -29,7 +27,7 @@ histogram as (
         latency_bucket,
         requests
     from {{ ref('int_llm__latency_histogram_hourly') }}
-    where hour_start in (select distinct hour_start from state)
+    where hour_start = any(array(select distinct hour_start from state))
 ),
 
 per_model as (

@@ -28,7 +28,13 @@ create table if not exists {schema}.usage_logs (
     ingested_at timestamptz default now()  -- when the row landed here; incremental runs read changes by it
 );
 
--- The spec's access paths, plus the one incremental runs read by.
+-- The spec's access paths, then the ones incremental runs read by. Each expression is the one the incremental
+-- macros generate (macros/incremental/watermark.sql: llm_request_versions; utc_day / utc_hour in
+-- macros/metrics/time.sql): a request id, a delivery's change time, its UTC hour. Change one, change both.
 create index if not exists usage_logs_project_created_idx on {schema}.usage_logs (project_id, created_at);
 create index if not exists usage_logs_created_idx on {schema}.usage_logs (created_at);
 create index if not exists usage_logs_ingested_idx on {schema}.usage_logs (ingested_at);
+create index if not exists usage_logs_id_idx on {schema}.usage_logs (id);
+create index if not exists usage_logs_changed_at_idx on {schema}.usage_logs ((coalesce(ingested_at, created_at)));
+create index if not exists usage_logs_created_day_idx on {schema}.usage_logs ((coalesce(cast(timezone('utc', created_at) as date), cast('1900-01-01' as date))));
+create index if not exists usage_logs_created_hour_idx on {schema}.usage_logs ((date_trunc('hour', timezone('utc', created_at)) at time zone 'utc'));

@@ -33,7 +33,9 @@ create table if not exists {schema}.credit_ledgers (
     created_at timestamptz
 );
 
--- The spec's indexes, plus the one the incremental runs read by (changed rows since a watermark).
+-- The spec's indexes, then the ones incremental runs read by. Each expression is the one the incremental macros
+-- generate (macros/incremental/watermark.sql: tryon_job_versions, credit_ledger_versions; utc_day in
+-- macros/metrics/time.sql): an entity id, a version's change time, a version's UTC day. Change one, change both.
 create index if not exists tryon_jobs_tenant_status_created_idx on {schema}.tryon_jobs (tenant_id, status, created_at);
 create index if not exists tryon_jobs_tenant_model_created_idx on {schema}.tryon_jobs (tenant_id, model, created_at);
 create index if not exists tryon_jobs_status_created_idx on {schema}.tryon_jobs (status, created_at);
@@ -41,3 +43,8 @@ create index if not exists tryon_jobs_failure_reason_idx on {schema}.tryon_jobs 
 create index if not exists tryon_jobs_updated_at_idx on {schema}.tryon_jobs (updated_at);
 create index if not exists credit_ledgers_tenant_event_created_idx on {schema}.credit_ledgers (tenant_id, event_type, created_at);
 create index if not exists credit_ledgers_created_at_idx on {schema}.credit_ledgers (created_at);
+create index if not exists tryon_jobs_id_idx on {schema}.tryon_jobs (id);
+create index if not exists tryon_jobs_changed_at_idx on {schema}.tryon_jobs ((coalesce(updated_at, created_at)));
+create index if not exists credit_ledgers_id_idx on {schema}.credit_ledgers (id);
+create index if not exists tryon_jobs_created_day_idx on {schema}.tryon_jobs ((coalesce(cast(timezone('utc', created_at) as date), cast('1900-01-01' as date))));
+create index if not exists credit_ledgers_created_day_idx on {schema}.credit_ledgers ((coalesce(cast(timezone('utc', created_at) as date), cast('1900-01-01' as date))));

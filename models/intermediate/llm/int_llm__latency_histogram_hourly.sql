@@ -1,4 +1,4 @@
--- depends_on: {{ ref('base_llm__usage_logs') }}
+-- depends_on: {{ source('llm', 'usage_logs') }}
 {{
     config(
         materialized='incremental',
@@ -6,6 +6,7 @@
         incremental_strategy='delete+insert',
         indexes=[
             {'columns': ['hour_start', 'project_id', 'latency_bucket'], 'unique': true},
+            {'columns': ['created_day_utc']},
         ],
     )
 }}
@@ -18,9 +19,9 @@ with requests as (
         latency_ms is not null
         and {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities('hour_start', ref('base_llm__usage_logs'), 'request_id',
-                                               utc_hour('created_at'), 'source_changed_at',
-                                               'last_source_changed_at') }}
+        and {{ affected_keys_of_changed_entities('hour_start', llm_request_versions(), 'hour',
+                                                 'last_source_changed_at') }}
+        and {{ is_entity_in_affected_keys('request_id', llm_request_versions(), 'hour', 'last_source_changed_at') }}
     {% endif %}
 ),
 
@@ -28,11 +29,12 @@ final as (
     select
         project_id,
         hour_start,
+        created_day_utc,
         {{ histogram_bucket('latency_ms') }} as latency_bucket,
         cast(count(*) as bigint) as requests,
         max(source_changed_at) as last_source_changed_at
     from requests
-    group by project_id, hour_start, {{ histogram_bucket('latency_ms') }}
+    group by project_id, hour_start, created_day_utc, {{ histogram_bucket('latency_ms') }}
 )
 
 select * from final

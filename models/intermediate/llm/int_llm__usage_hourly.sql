@@ -1,4 +1,4 @@
--- depends_on: {{ ref('base_llm__usage_logs') }}
+-- depends_on: {{ source('llm', 'usage_logs') }}
 {{
     config(
         materialized='incremental',
@@ -7,6 +7,7 @@
         indexes=[
             {'columns': ['hour_start', 'project_id', 'provider', 'model'], 'unique': true},
             {'columns': ['project_id', 'hour_start']},
+            {'columns': ['created_day_utc']},
         ],
     )
 }}
@@ -18,9 +19,9 @@ with requests as (
     select * from {{ ref('stg_llm__usage_logs') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities('hour_start', ref('base_llm__usage_logs'), 'request_id',
-                                               utc_hour('created_at'), 'source_changed_at',
-                                               'last_source_changed_at') }}
+        and {{ affected_keys_of_changed_entities('hour_start', llm_request_versions(), 'hour',
+                                                 'last_source_changed_at') }}
+        and {{ is_entity_in_affected_keys('request_id', llm_request_versions(), 'hour', 'last_source_changed_at') }}
     {% endif %}
 ),
 
@@ -33,13 +34,16 @@ final as (
         requests.project_id,
         projects.tenant_id,
         requests.hour_start,
+        requests.created_day_utc,
         requests.provider,
         requests.model,
         {{ llm_usage_state_from_requests() }},
         max(requests.source_changed_at) as last_source_changed_at
     from requests
     left join projects on requests.project_id = projects.project_id
-    group by requests.project_id, projects.tenant_id, requests.hour_start, requests.provider, requests.model
+    group by
+        requests.project_id, projects.tenant_id, requests.hour_start, requests.created_day_utc, requests.provider,
+        requests.model
 )
 
 select * from final

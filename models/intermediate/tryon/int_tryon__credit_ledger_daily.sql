@@ -1,3 +1,4 @@
+-- depends_on: {{ source('tryon', 'credit_ledgers') }}
 {{
     config(
         materialized='incremental',
@@ -9,30 +10,20 @@
     )
 }}
 
+-- Incremental: ledger entries are append-only, so entries created since the last run (minus the lookback) name
+-- the days to recompute, and those days are read whole, through the raw indexes (macros/incremental/watermark.sql).
 with entries as (
     select
         *,
         {{ utc_day('created_at') }} as created_day_utc
     from {{ ref('stg_tryon__credit_ledger_entries') }}
     {% if is_incremental() %}
-        where {{ changed_since_last_run('created_at', 'last_source_created_at') }}
+        where {{ affected_keys_of_changed_entities(utc_day('created_at'), credit_ledger_versions(), 'day',
+                                                   'last_source_created_at') }}
+            and {{ is_entity_in_affected_keys('ledger_entry_id', credit_ledger_versions(), 'day',
+                                              'last_source_created_at') }}
     {% endif %}
 ),
-
-{% if is_incremental() %}
--- Ledger entries are append-only: the changed rows above name the days to recompute; read those days whole.
-affected_entries as (
-    select
-        *,
-        {{ utc_day('created_at') }} as created_day_utc
-    from {{ ref('stg_tryon__credit_ledger_entries') }}
-    where {{ utc_day('created_at') }} in (select distinct created_day_utc from entries)
-),
-{% else %}
-affected_entries as (
-    select * from entries
-),
-{% endif %}
 
 event_types as (
     select * from {{ ref('credit_event_types') }}
@@ -48,7 +39,7 @@ final as (
         cast(count(*) as bigint) as ledger_entries,
         cast(sum(case when t.event_type is null then 1 else 0 end) as bigint) as unknown_event_type_entries,
         max(e.created_at) as last_source_created_at
-    from affected_entries as e
+    from entries as e
     left join event_types as t on e.event_type = t.event_type
     group by e.tenant_id, e.created_day_utc
 )

@@ -1,4 +1,4 @@
--- depends_on: {{ ref('base_tryon__jobs') }}
+-- depends_on: {{ source('tryon', 'tryon_jobs') }}
 {{
     config(
         materialized='incremental',
@@ -14,9 +14,7 @@
 with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     {% if is_incremental() %}
-        where {{ affected_keys_of_changed_entities('created_day_utc', ref('base_tryon__jobs'), 'job_id',
-                                               utc_day('created_at'), 'coalesce(updated_at, created_at)',
-                                               'last_source_changed_at') }}
+        where {{ affected_keys_of_changed_entities('created_day_utc', tryon_job_versions(), 'day', 'last_source_changed_at') }}
     {% endif %}
 ),
 

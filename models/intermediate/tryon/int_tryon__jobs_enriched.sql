@@ -1,3 +1,4 @@
+-- depends_on: {{ source('tryon', 'tryon_jobs') }}
 {{
     config(
         materialized='incremental',
@@ -15,7 +16,9 @@
 with jobs as (
     select * from {{ ref('stg_tryon__jobs') }}
     {% if is_incremental() %}
-        where {{ changed_since_last_run('source_changed_at', 'source_changed_at') }}
+        -- The newest version of every job with a version changed since the last run, read through the raw
+        -- indexes (macros/incremental/watermark.sql).
+        where {{ is_changed_entity('job_id', tryon_job_versions(), 'source_changed_at') }}
     {% endif %}
 ),
 

@@ -1,51 +1,5 @@
 -- One row per data-quality rule of the LLM gateway sources: how many raw rows it touched in this build and
 -- what the pipeline did with them. Nothing is dropped or altered silently: every rule has a row here.
-with logs as (
-    select * from {{ ref('base_llm__usage_logs') }}
-),
-
-requests as (
-    select * from {{ ref('stg_llm__usage_logs') }}
-),
-
-projects as (
-    select * from {{ ref('stg_llm__projects') }}
-),
-
-log_rules as (
-    select
-        cast(sum(case when is_missing_request_id then 1 else 0 end) as bigint) as missing_request_id,
-        cast(sum(case when not is_missing_request_id and version_rank > 1 then 1 else 0 end) as bigint)
-            as duplicate_request_delivery,
-        cast(sum(case when is_missing_project_id then 1 else 0 end) as bigint) as missing_project_id,
-        cast(sum(case when is_missing_created_at then 1 else 0 end) as bigint) as missing_created_at,
-        cast(sum(case when is_unknown_status then 1 else 0 end) as bigint) as unknown_status,
-        cast(sum(case when is_invalid_tokens then 1 else 0 end) as bigint) as invalid_tokens,
-        cast(sum(case when is_invalid_cost then 1 else 0 end) as bigint) as invalid_cost,
-        cast(sum(case when is_invalid_latency then 1 else 0 end) as bigint) as invalid_latency,
-        cast(sum(case when is_latency_outlier then 1 else 0 end) as bigint) as latency_outlier,
-        cast(sum(case when created_at > {{ as_of() }} then 1 else 0 end) as bigint) as created_after_as_of
-    from logs
-),
-
-request_rules as (
-    select
-        cast(sum(case when is_potential_cost_imputed and is_cached then 1 else 0 end) as bigint)
-            as cached_potential_cost_priced,
-        cast(sum(case when is_potential_cost_imputed and not is_cached then 1 else 0 end) as bigint)
-            as uncached_potential_cost_set_to_cost,
-        cast(sum(case when potential_cost_usd is null then 1 else 0 end) as bigint) as potential_cost_unknown,
-        cast(sum(case when not has_list_price then 1 else 0 end) as bigint) as model_without_price,
-        cast(sum(case when projects.project_id is null then 1 else 0 end) as bigint) as unknown_project
-    from requests
-    left join projects on requests.project_id = projects.project_id
-),
-
-project_rules as (
-    select cast(coalesce(sum(copies_in_source - 1), 0) as bigint) as duplicate_project
-    from projects
-),
-
 {%- set log_rules = [
     ('missing_request_id', 'dropped: a request without an id cannot be de-duplicated'),
     ('duplicate_request_delivery', 'dropped: the newest delivery (ingested_at) of each request id is kept'),
@@ -65,6 +19,38 @@ project_rules as (
     ('model_without_price', 'kept: the model has no row in llm_model_prices at that time (only matters for cached rows not backfilled)'),
     ('unknown_project', 'kept: the project is not in projects, so its rows have no tenant (admins and BI only)'),
 ] -%}
+
+-- The counts per rule come from per-day state (int_llm__request_rules_daily), so an incremental run re-reads only
+-- the days that changed; the rule definitions live there.
+with request_days as (
+    select * from {{ ref('int_llm__request_rules_daily') }}
+),
+
+projects as (
+    select * from {{ ref('stg_llm__projects') }}
+),
+
+log_rules as (
+    select
+        {% for rule, action in log_rules if rule != 'created_after_as_of' -%}
+        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }},
+        {% endfor -%}
+        ({{ rows_created_after_as_of(llm_request_versions()) }}) as created_after_as_of
+    from request_days
+),
+
+request_rules as (
+    select
+        {% for rule, action in request_rules -%}
+        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from request_days
+),
+
+project_rules as (
+    select cast(coalesce(sum(copies_in_source - 1), 0) as bigint) as duplicate_project
+    from projects
+),
 
 final as (
     {{ data_quality_rows([

@@ -1,4 +1,4 @@
--- depends_on: {{ ref('base_llm__usage_logs') }}
+-- depends_on: {{ source('llm', 'usage_logs') }}
 {{
     config(
         materialized='incremental',

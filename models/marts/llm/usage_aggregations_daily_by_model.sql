@@ -1,4 +1,4 @@
--- depends_on: {{ ref('base_llm__usage_logs') }}
+-- depends_on: {{ source('llm', 'usage_logs') }}
 {{
     config(
         materialized='incremental',
@@ -14,12 +14,11 @@
 -- The spec's requests_by_provider / requests_by_model as a long table BI tools can group by, with every
 -- usage column per (project, UTC day, provider, model).
 with state as (
-    select *, {{ utc_day('hour_start') }} as date
+    select *, created_day_utc as date
     from {{ ref('int_llm__usage_hourly') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities(utc_day('hour_start'), ref('base_llm__usage_logs'), 'request_id',
-                                                 utc_day('created_at'), 'source_changed_at',
+        and {{ affected_keys_of_changed_entities('created_day_utc', llm_request_versions(), 'day',
                                                  'last_source_changed_at') }}
     {% endif %}
 ),

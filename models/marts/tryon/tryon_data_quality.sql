@@ -1,58 +1,5 @@
 -- One row per data-quality rule of the try-on sources: how many raw rows it touched in this build and
 -- what the pipeline did with them. Nothing is dropped or altered silently: every rule has a row here.
-with jobs as (
-    select * from {{ ref('base_tryon__jobs') }}
-),
-
-entries as (
-    select * from {{ ref('base_tryon__credit_ledger_entries') }}
-),
-
-tenants as (
-    select * from {{ ref('stg_tryon__tenants') }}
-),
-
-event_types as (
-    select * from {{ ref('credit_event_types') }}
-),
-
-job_rules as (
-    select
-        cast(sum(case when is_missing_job_id then 1 else 0 end) as bigint) as missing_job_id,
-        cast(sum(case when not is_missing_job_id and version_rank > 1 then 1 else 0 end) as bigint)
-            as duplicate_job_version,
-        cast(sum(case when is_missing_created_at then 1 else 0 end) as bigint) as missing_created_at,
-        cast(sum(case when is_missing_tenant_id then 1 else 0 end) as bigint) as missing_tenant_id,
-        cast(sum(case when is_unknown_status then 1 else 0 end) as bigint) as unknown_status,
-        cast(sum(case when is_status_recased then 1 else 0 end) as bigint) as status_recased,
-        cast(sum(case when is_missing_updated_at then 1 else 0 end) as bigint) as missing_updated_at,
-        cast(sum(case when is_updated_before_created then 1 else 0 end) as bigint) as updated_before_created,
-        cast(sum(case when created_at > {{ as_of() }} then 1 else 0 end) as bigint) as created_after_as_of,
-        cast(sum(case when is_invalid_credits_charged then 1 else 0 end) as bigint) as invalid_credits_charged,
-        cast(sum(case when status = 'failed' and raw_failure_reason is null then 1 else 0 end) as bigint)
-            as failed_without_reason,
-        cast(sum(case when has_pii_in_failure_reason then 1 else 0 end) as bigint) as personal_data_in_failure_reason
-    from jobs
-),
-
-entry_rules as (
-    select
-        cast(sum(case when is_missing_ledger_entry_id then 1 else 0 end) as bigint) as missing_ledger_entry_id,
-        cast(sum(case when not is_missing_ledger_entry_id and version_rank > 1 then 1 else 0 end) as bigint)
-            as duplicate_ledger_entry,
-        cast(sum(case when is_missing_tenant_id then 1 else 0 end) as bigint) as missing_tenant_id,
-        cast(sum(case when is_missing_created_at then 1 else 0 end) as bigint) as missing_created_at,
-        cast(sum(case when is_invalid_amount then 1 else 0 end) as bigint) as invalid_amount,
-        cast(sum(case when t.event_type is null then 1 else 0 end) as bigint) as unknown_event_type
-    from entries as e
-    left join event_types as t on e.event_type = t.event_type
-),
-
-tenant_rules as (
-    select cast(coalesce(sum(copies_in_source - 1), 0) as bigint) as duplicate_tenant
-    from tenants
-),
-
 {%- set job_rules = [
     ('missing_job_id', 'dropped: a job without an id cannot be tracked'),
     ('duplicate_job_version', 'dropped: the version with the newest updated_at is kept'),
@@ -75,6 +22,42 @@ tenant_rules as (
     ('invalid_amount', 'dropped: amounts must be positive integers'),
     ('unknown_event_type', 'kept, with no effect on either balance'),
 ] -%}
+
+-- The counts per rule come from per-day state (int_tryon__job_rules_daily, int_tryon__ledger_rules_daily), so an
+-- incremental run re-reads only the days that changed; the rule definitions live there.
+with job_days as (
+    select * from {{ ref('int_tryon__job_rules_daily') }}
+),
+
+ledger_days as (
+    select * from {{ ref('int_tryon__ledger_rules_daily') }}
+),
+
+tenants as (
+    select * from {{ ref('stg_tryon__tenants') }}
+),
+
+job_rules as (
+    select
+        {% for rule, action in job_rules if rule != 'created_after_as_of' -%}
+        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }},
+        {% endfor -%}
+        ({{ rows_created_after_as_of(tryon_job_versions()) }}) as created_after_as_of
+    from job_days
+),
+
+entry_rules as (
+    select
+        {% for rule, action in entry_rules -%}
+        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from ledger_days
+),
+
+tenant_rules as (
+    select cast(coalesce(sum(copies_in_source - 1), 0) as bigint) as duplicate_tenant
+    from tenants
+),
 
 final as (
     {{ data_quality_rows([

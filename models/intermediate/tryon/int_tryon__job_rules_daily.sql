@@ -1,0 +1,47 @@
+-- depends_on: {{ source('tryon', 'tryon_jobs') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='source_day',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['source_day'], 'unique': true},
+        ],
+    )
+}}
+
+-- Mergeable data-quality state: for each UTC creation day of raw job rows (1900-01-01: no creation time), how
+-- many rows each rule touched. tryon_data_quality sums these rows. Incremental: recomputes the days any version
+-- of a changed job falls in and the days of changed rows, reading only those days through the raw indexes.
+with versions as (
+    select
+        *,
+        {{ tryon_job_versions().day }} as source_day,
+        {{ tryon_job_versions().changed_at }} as source_changed_at
+    from {{ ref('base_tryon__jobs') }}
+    {% if is_incremental() %}
+        where {{ is_row_on_affected_day('job_id', tryon_job_versions(), 'last_source_changed_at') }}
+    {% endif %}
+),
+
+final as (
+    select
+        source_day,
+        cast(count(*) as bigint) as source_rows,
+        {{ count_rows_where("is_missing_job_id") }} as missing_job_id,
+        {{ count_rows_where("not is_missing_job_id and version_rank > 1") }} as duplicate_job_version,
+        {{ count_rows_where("is_missing_created_at") }} as missing_created_at,
+        {{ count_rows_where("is_missing_tenant_id") }} as missing_tenant_id,
+        {{ count_rows_where("is_unknown_status") }} as unknown_status,
+        {{ count_rows_where("is_status_recased") }} as status_recased,
+        {{ count_rows_where("is_missing_updated_at") }} as missing_updated_at,
+        {{ count_rows_where("is_updated_before_created") }} as updated_before_created,
+        {{ count_rows_where("is_invalid_credits_charged") }} as invalid_credits_charged,
+        {{ count_rows_where("status = 'failed' and raw_failure_reason is null") }} as failed_without_reason,
+        {{ count_rows_where("has_pii_in_failure_reason") }} as personal_data_in_failure_reason,
+        max(source_changed_at) as last_source_changed_at
+    from versions
+    group by source_day
+)
+
+select * from final

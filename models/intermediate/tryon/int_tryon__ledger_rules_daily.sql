@@ -1,0 +1,47 @@
+-- depends_on: {{ source('tryon', 'credit_ledgers') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='source_day',
+        incremental_strategy='delete+insert',
+        indexes=[
+            {'columns': ['source_day'], 'unique': true},
+        ],
+    )
+}}
+
+-- Mergeable data-quality state: for each UTC creation day of raw credit ledger rows (1900-01-01: no creation
+-- time), how many rows each rule touched. tryon_data_quality sums these rows. Incremental: as
+-- int_tryon__job_rules_daily.
+with versions as (
+    select
+        *,
+        {{ credit_ledger_versions().day }} as source_day,
+        {{ credit_ledger_versions().changed_at }} as source_changed_at
+    from {{ ref('base_tryon__credit_ledger_entries') }}
+    {% if is_incremental() %}
+        where {{ is_row_on_affected_day('ledger_entry_id', credit_ledger_versions(), 'last_source_changed_at') }}
+    {% endif %}
+),
+
+event_types as (
+    select * from {{ ref('credit_event_types') }}
+),
+
+final as (
+    select
+        v.source_day,
+        cast(count(*) as bigint) as source_rows,
+        {{ count_rows_where("v.is_missing_ledger_entry_id") }} as missing_ledger_entry_id,
+        {{ count_rows_where("not v.is_missing_ledger_entry_id and v.version_rank > 1") }} as duplicate_ledger_entry,
+        {{ count_rows_where("v.is_missing_tenant_id") }} as missing_tenant_id,
+        {{ count_rows_where("v.is_missing_created_at") }} as missing_created_at,
+        {{ count_rows_where("v.is_invalid_amount") }} as invalid_amount,
+        {{ count_rows_where("t.event_type is null") }} as unknown_event_type,
+        max(v.source_changed_at) as last_source_changed_at
+    from versions as v
+    left join event_types as t on v.event_type = t.event_type
+    group by v.source_day
+)
+
+select * from final
