@@ -3,7 +3,8 @@
 -- dashboard stats computed from usage_logs ("Before (Scanning Raw Logs)"). `make bench` times the same
 -- dashboard reads against these and against the project's public views. No de-duplication or data-quality
 -- rules: that is part of what the baseline does not do. Parameters: {schema}, {tryon}, {llm}, {as_of}.
-create schema if not exists {schema};
+drop schema if exists {schema} cascade;
+create schema {schema};
 
 create or replace view {schema}.tryon_jobs_enriched_v as
 select
@@ -81,17 +82,45 @@ from {schema}.tryon_jobs_enriched_v
 where is_failed
 group by failure_reason_normalized;
 
--- Spec 001 without aggregates: a project's daily stats straight from the logs.
+-- Spec 001 without aggregates: a project's daily stats straight from the logs ("Before (Scanning Raw Logs)"),
+-- returning the same columns as the project's get_dashboard_stats so that both reads move the same rows.
 create or replace function {schema}.get_dashboard_stats(p_project_id uuid, p_days integer, p_as_of date)
-returns table (date date, total_requests bigint, cached_requests bigint, total_cost_usd numeric,
-               total_savings_usd numeric, avg_latency_ms numeric)
+returns table (date date, total_requests bigint, cached_requests bigint, cache_hit_rate numeric,
+               error_requests bigint, total_tokens bigint, total_cost_usd numeric,
+               total_potential_cost_usd numeric, total_savings_usd numeric, avg_latency_ms numeric,
+               p95_latency_ms double precision, requests_by_provider jsonb, requests_by_model jsonb)
 language sql stable as $fn$
-    select (created_at at time zone 'utc')::date, count(*), count(*) filter (where cached), sum(cost_usd),
-           sum(potential_cost_usd - cost_usd), avg(latency_ms)
-    from {llm}.usage_logs
-    where project_id = p_project_id
-      and created_at >= (p_as_of - p_days + 1)::timestamp at time zone 'utc'
-      and created_at < (p_as_of + 1)::timestamp at time zone 'utc'
-    group by 1
-    order by 1
+    with logs as (
+        select (created_at at time zone 'utc')::date as day, *
+        from {llm}.usage_logs
+        where project_id = p_project_id
+          and created_at >= (p_as_of - p_days + 1)::timestamp at time zone 'utc'
+          and created_at < (p_as_of + 1)::timestamp at time zone 'utc'
+    ),
+    by_provider as (
+        select day, jsonb_object_agg(provider, n) as requests_by_provider
+        from (select day, provider, count(*) as n from logs group by 1, 2) as p
+        group by day
+    ),
+    by_model as (
+        select day, jsonb_object_agg(model, n) as requests_by_model
+        from (select day, model, count(*) as n from logs group by 1, 2) as m
+        group by day
+    ),
+    days as (
+        select day, count(*) as total_requests, count(*) filter (where cached) as cached_requests,
+               100.0 * count(*) filter (where cached) / count(*) as cache_hit_rate,
+               count(*) filter (where status = 'error') as error_requests,
+               sum(tokens_input + tokens_output) as total_tokens, sum(cost_usd) as total_cost_usd,
+               sum(potential_cost_usd) as total_potential_cost_usd,
+               sum(potential_cost_usd - cost_usd) as total_savings_usd, avg(latency_ms) as avg_latency_ms,
+               percentile_cont(0.95) within group (order by latency_ms) as p95_latency_ms
+        from logs
+        group by day
+    )
+    select days.*, by_provider.requests_by_provider, by_model.requests_by_model
+    from days
+    join by_provider using (day)
+    join by_model using (day)
+    order by days.day
 $fn$;
