@@ -7,6 +7,7 @@
         indexes=[
             {'columns': ['source_day'], 'unique': true},
         ],
+        pre_hook="{{ local_setting('enable_nestloop', 'off') }}",
     )
 }}
 
