@@ -145,3 +145,17 @@
     select cast(count(*) as bigint) from {{ versions.relation }}
     where {{ versions.day }} >= {{ utc_day(as_of()) }} and created_at > {{ as_of() }}
 {%- endmacro %}
+
+{#- The select of a per-day state model's input: every row of `relation` (a ranked view over the source's columns,
+    its id renamed entity_column) with its UTC creation day as source_day; in an incremental run, only the rows on
+    affected days (is_row_on_affected_day), read through the raw indexes. The state model's watermark column is
+    last_source_changed_at. -#}
+{% macro rows_on_affected_days(relation, entity_column, versions) -%}
+    select
+        *,
+        {{ versions.day }} as source_day
+    from {{ relation }}
+    {%- if is_incremental() %}
+    where {{ is_row_on_affected_day(entity_column, versions, 'last_source_changed_at') }}
+    {%- endif %}
+{%- endmacro %}

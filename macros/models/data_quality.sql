@@ -18,3 +18,14 @@
     {%- endfor -%}
     {{ selects | join('\nunion all\n') }}
 {%- endmacro %}
+
+{#- The select list of a data-quality mart's count row over per-day state (int_*_rules_daily): each rule's count
+    summed over the days, 0 when there are none. Rules in `computed_elsewhere` are not columns of the state (the
+    mart computes them itself). -#}
+{% macro summed_rule_counts(rules, computed_elsewhere=[]) -%}
+    {%- set sums = [] -%}
+    {%- for rule, action in rules if rule not in computed_elsewhere -%}
+        {%- do sums.append('cast(coalesce(sum(' ~ rule ~ '), 0) as bigint) as ' ~ rule) -%}
+    {%- endfor -%}
+    {{ sums | join(',\n        ') }}
+{%- endmacro %}

@@ -16,23 +16,11 @@
 -- rows. Incremental: recomputes the days any delivery of a changed request falls in and the days of changed rows,
 -- reading only those days through the raw indexes (macros/incremental/watermark.sql).
 with logs as (
-    select
-        *,
-        {{ llm_request_versions().day }} as source_day
-    from {{ ref('base_llm__usage_logs') }}
-    {% if is_incremental() %}
-        where {{ is_row_on_affected_day('request_id', llm_request_versions(), 'last_source_changed_at') }}
-    {% endif %}
+    {{ rows_on_affected_days(ref('base_llm__usage_logs'), 'request_id', llm_request_versions()) }}
 ),
 
 requests as (
-    select
-        *,
-        {{ llm_request_versions().day }} as source_day
-    from {{ ref('stg_llm__usage_logs') }}
-    {% if is_incremental() %}
-        where {{ is_row_on_affected_day('request_id', llm_request_versions(), 'last_source_changed_at') }}
-    {% endif %}
+    {{ rows_on_affected_days(ref('stg_llm__usage_logs'), 'request_id', llm_request_versions()) }}
 ),
 
 projects as (

@@ -14,14 +14,7 @@
 -- many rows each rule touched. tryon_data_quality sums these rows. Incremental: recomputes the days any version
 -- of a changed job falls in and the days of changed rows, reading only those days through the raw indexes.
 with versions as (
-    select
-        *,
-        {{ tryon_job_versions().day }} as source_day,
-        {{ tryon_job_versions().changed_at }} as source_changed_at
-    from {{ ref('base_tryon__jobs') }}
-    {% if is_incremental() %}
-        where {{ is_row_on_affected_day('job_id', tryon_job_versions(), 'last_source_changed_at') }}
-    {% endif %}
+    {{ rows_on_affected_days(ref('base_tryon__jobs'), 'job_id', tryon_job_versions()) }}
 ),
 
 final as (

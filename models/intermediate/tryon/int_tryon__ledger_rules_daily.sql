@@ -14,14 +14,7 @@
 -- time), how many rows each rule touched. tryon_data_quality sums these rows. Incremental: as
 -- int_tryon__job_rules_daily.
 with versions as (
-    select
-        *,
-        {{ credit_ledger_versions().day }} as source_day,
-        {{ credit_ledger_versions().changed_at }} as source_changed_at
-    from {{ ref('base_tryon__credit_ledger_entries') }}
-    {% if is_incremental() %}
-        where {{ is_row_on_affected_day('ledger_entry_id', credit_ledger_versions(), 'last_source_changed_at') }}
-    {% endif %}
+    {{ rows_on_affected_days(ref('base_tryon__credit_ledger_entries'), 'ledger_entry_id', credit_ledger_versions()) }}
 ),
 
 event_types as (

@@ -32,18 +32,14 @@ projects as (
 
 log_rules as (
     select
-        {% for rule, action in log_rules if rule != 'created_after_as_of' -%}
-        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }},
-        {% endfor -%}
+        {{ summed_rule_counts(log_rules, computed_elsewhere=['created_after_as_of']) }},
         ({{ rows_created_after_as_of(llm_request_versions()) }}) as created_after_as_of
     from request_days
 ),
 
 request_rules as (
     select
-        {% for rule, action in request_rules -%}
-        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }}{{ ',' if not loop.last }}
-        {% endfor %}
+        {{ summed_rule_counts(request_rules) }}
     from request_days
 ),
 

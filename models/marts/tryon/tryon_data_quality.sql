@@ -39,18 +39,14 @@ tenants as (
 
 job_rules as (
     select
-        {% for rule, action in job_rules if rule != 'created_after_as_of' -%}
-        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }},
-        {% endfor -%}
+        {{ summed_rule_counts(job_rules, computed_elsewhere=['created_after_as_of']) }},
         ({{ rows_created_after_as_of(tryon_job_versions()) }}) as created_after_as_of
     from job_days
 ),
 
 entry_rules as (
     select
-        {% for rule, action in entry_rules -%}
-        cast(coalesce(sum({{ rule }}), 0) as bigint) as {{ rule }}{{ ',' if not loop.last }}
-        {% endfor %}
+        {{ summed_rule_counts(entry_rules) }}
     from ledger_days
 ),
 

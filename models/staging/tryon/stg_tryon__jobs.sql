@@ -17,7 +17,7 @@ final as (
         end as failure_reason_normalized,
         created_at,
         updated_at,
-        coalesce(updated_at, created_at) as source_changed_at,
+        source_changed_at,
         case when raw_credits_charged > 0 then raw_credits_charged else 0 end as credits_charged
     from jobs
     where

@@ -20,7 +20,7 @@ normalised as (
         {{ normalize_llm_status('status') }} as status,
         created_at,
         ingested_at,
-        coalesce(ingested_at, created_at) as source_changed_at
+        {{ llm_request_versions().changed_at }} as source_changed_at
     from source
 ),
 

@@ -11,7 +11,8 @@ normalised as (
         lower(trim(event_type)) as event_type,
         amount as raw_amount,
         job_id,
-        created_at
+        created_at,
+        {{ credit_ledger_versions().changed_at }} as source_changed_at
     from source
 ),
 

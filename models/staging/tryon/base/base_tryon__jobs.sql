@@ -13,6 +13,7 @@ normalised as (
         coalesce(nullif(lower(trim(model)), ''), 'unknown') as model,
         created_at,
         updated_at,
+        {{ tryon_job_versions().changed_at }} as source_changed_at,
         -- The spec calls this a categorised code, but providers' free text lands here too: personal data in
         -- it is masked now, before any other model reads it (macros/privacy/pii.sql).
         {{ scrub_pii("nullif(lower(trim(failure_reason_normalized)), '')") }} as raw_failure_reason,
