@@ -38,6 +38,7 @@ from .warehouse import ConnectionSettings, ensure_database
 
 ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 RAW_TRYON, RAW_LLM, BASELINE = "raw_tryon", "raw_llm", "bench_baseline"
+NOTES_FILE = PROJECT_ROOT / "bench" / "NOTES.md"  # what each tuning change bought; appended to every report
 MARTS = ["tenant_tryon_daily", "global_tryon_daily", "tenant_tryon_model_performance",
          "global_tryon_model_performance", "global_tryon_failure_reason", "tenant_tryon_overview",
          "global_tryon_overview", "usage_aggregations_hourly", "usage_aggregations_daily",
@@ -440,6 +441,8 @@ def markdown(report: dict) -> str:
         lines += ["", f"Verification: marts differing between the incremental run and a full refresh: "
                       f"{report['verify']['marts_differing_after_incremental'] or 'none'}; reads returning no rows: "
                       f"{report['verify']['reads_returning_no_rows'] or 'none'}."]
+    if report.get("notes"):
+        lines += ["", "## Notes", "", report["notes"].split("\n", 1)[-1].strip()]
     return "\n".join(lines) + "\n"
 
 
@@ -450,7 +453,8 @@ def _mark(met: bool | None) -> str:
 def write_report(report: dict, directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    report = {**report, "finished_at": stamp}
+    notes = NOTES_FILE.read_text(encoding="utf-8") if NOTES_FILE.exists() else ""
+    report = {**report, "finished_at": stamp, "notes": notes}
     json_path, md_path = directory / "latest.json", directory / "latest.md"
     json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     md_path.write_text(markdown(report), encoding="utf-8")

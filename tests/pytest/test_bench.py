@@ -33,5 +33,7 @@ def test_bench_small_scale(warehouse, tmp_path):
 
     json_path, md_path = write_report(report, tmp_path)
     assert json.loads(json_path.read_text())["ratios"] == report["ratios"]
-    assert md_path.read_text() == markdown({**report, "finished_at": json.loads(json_path.read_text())["finished_at"]})
+    written = json.loads(json_path.read_text())
+    assert md_path.read_text() == markdown({**report, "finished_at": written["finished_at"], "notes": written["notes"]})
     assert "| tenant overview |" in md_path.read_text()
+    assert written["notes"].startswith("# Benchmark notes") and "## Notes" in md_path.read_text()
