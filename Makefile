@@ -6,12 +6,13 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export XDG_RUNTIME_DIR ?= /tmp
 
-.PHONY: bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
+# make test installs the spark extra (when Java is present) so that the Spark comparison runs.
+.PHONY: spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
 
 run: setup ## set up, start the warehouse, load sample data if needed, materialize every asset, summarize
 	$(PY) -m orchestration.cli run
 
-test: setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
+test: setup spark-setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
 	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar
 	$(PY) -m pytest
 
@@ -30,6 +31,20 @@ profiles.yml: profiles.yml.example
 
 .dagster_home/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p .dagster_home && cp $< $@
+
+spark-setup: $(VENV)/.spark-installed ## the optional Spark extra (dbt-spark, pyspark); skipped without Java
+
+$(VENV)/.spark-installed: $(VENV)/.installed
+	@if command -v java >/dev/null 2>&1 || [ -n "$$JAVA_HOME" ]; then \
+		echo "installing the spark extra (dbt-spark, pyspark; about 500 MB) ..."; \
+		$(VENV)/bin/pip install --quiet -e '.[dev,spark]' && touch $@; \
+	else echo "note: no Java runtime, so no Spark: the Spark comparison test will be skipped"; fi
+
+spark-build: spark-setup warehouse-start ## copy the raw tables into local Spark, then dbt build on the spark target
+	$(PY) -m orchestration.cli load-sample
+	$(PY) -m orchestration.spark load-raw
+	DBT_TARGET=spark TZ=UTC $(VENV)/bin/dbt seed --target-path target/spark
+	DBT_TARGET=spark TZ=UTC $(VENV)/bin/dbt build --target-path target/spark
 
 warehouse-start: setup
 	$(PY) -m orchestration.cli warehouse start

@@ -58,6 +58,20 @@
     index scans.
 -#}
 
+{#- column is one of the values query returns. On PostgreSQL `column = any(array(query))`, which the planner
+    pushes below window functions (see above); elsewhere the standard `column in (query)`. -#}
+{% macro in_subquery(column, query) -%}
+    {{ return(adapter.dispatch('in_subquery', 'tenant_analytics')(column, query)) }}
+{%- endmacro %}
+
+{% macro default__in_subquery(column, query) -%}
+    {{ column }} in ({{ query }})
+{%- endmacro %}
+
+{% macro postgres__in_subquery(column, query) -%}
+    {{ column }} = any(array({{ query }}))
+{%- endmacro %}
+
 {#- The UTC creation day of a version, keyed for per-day state: 1900-01-01 stands for "no creation time" (a
     unique key cannot be null). -#}
 {% macro version_day(created_at) -%}
@@ -92,27 +106,28 @@
     old version counted in is recomputed too. -#}
 {% macro affected_keys(versions, bucket, watermark_column) -%}
     select distinct {{ versions[bucket] }} from {{ versions.relation }}
-    where {{ versions.entity }} = any(array({{ changed_entity_ids(versions, watermark_column) }}))
+    where {{ in_subquery(versions.entity, changed_entity_ids(versions, watermark_column)) }}
 {%- endmacro %}
 
 {#- key_column is one of the affected buckets. -#}
 {% macro affected_keys_of_changed_entities(key_column, versions, bucket, watermark_column) -%}
-    {{ key_column }} = any(array({{ affected_keys(versions, bucket, watermark_column) }}))
+    {{ in_subquery(key_column, affected_keys(versions, bucket, watermark_column)) }}
 {%- endmacro %}
 
 {#- entity_column names an entity with a version changed in this run's scope. -#}
 {% macro is_changed_entity(entity_column, versions, watermark_column) -%}
-    {{ entity_column }} = any(array({{ changed_entity_ids(versions, watermark_column) }}))
+    {{ in_subquery(entity_column, changed_entity_ids(versions, watermark_column)) }}
 {%- endmacro %}
 
 {#- entity_column names an entity with a version in an affected bucket. Together with the bucket filter
     (affected_keys_of_changed_entities) on the staged rows, this reads whole affected buckets from a ranked view
     through the raw indexes. -#}
 {% macro is_entity_in_affected_keys(entity_column, versions, bucket, watermark_column) -%}
-    {{ entity_column }} = any(array(
+    {%- set entities_in_affected_keys -%}
         select {{ versions.entity }} from {{ versions.relation }}
-        where {{ versions[bucket] }} = any(array({{ affected_keys(versions, bucket, watermark_column) }}))
-    ))
+        where {{ in_subquery(versions[bucket], affected_keys(versions, bucket, watermark_column)) }}
+    {%- endset -%}
+    {{ in_subquery(entity_column, entities_in_affected_keys) }}
 {%- endmacro %}
 
 {#- The days to recompute in a per-day state of raw rows (the data-quality counts): the days any version of a
@@ -132,11 +147,12 @@
     read through the raw indexes: every version of the entities with a version on those days, plus the rows
     without an id (they rank among themselves; only bad rows have none), kept to those days. -#}
 {% macro is_row_on_affected_day(entity_column, versions, watermark_column) -%}
-    ({{ entity_column }} = any(array(
+    {%- set entities_on_affected_days -%}
         select {{ versions.entity }} from {{ versions.relation }}
-        where {{ versions.day }} = any(array({{ affected_days_of_changed_rows(versions, watermark_column) }}))
-     )) or {{ entity_column }} is null)
-    and {{ versions.day }} = any(array({{ affected_days_of_changed_rows(versions, watermark_column) }}))
+        where {{ in_subquery(versions.day, affected_days_of_changed_rows(versions, watermark_column)) }}
+    {%- endset -%}
+    ({{ in_subquery(entity_column, entities_on_affected_days) }} or {{ entity_column }} is null)
+    and {{ in_subquery(versions.day, affected_days_of_changed_rows(versions, watermark_column)) }}
 {%- endmacro %}
 
 {#- How many raw rows were created after as_of (clock skew): they lie on as_of's UTC day or later, so the day

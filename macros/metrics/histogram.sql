@@ -16,8 +16,8 @@
     case
         when {{ seconds }} is null then null
         when {{ seconds }} < 1 then -1
-        else cast(floor(ln(cast({{ seconds }} as {{ dbt.type_float() }}))
-            / ln(cast({{ histogram_growth() }} as {{ dbt.type_float() }}))) as integer)
+        else cast(floor(ln(cast({{ seconds }} as {{ type_double() }}))
+            / ln(cast({{ histogram_growth() }} as {{ type_double() }}))) as integer)
     end
 {%- endmacro %}
 
@@ -25,7 +25,7 @@
     case
         when {{ bucket }} is null then null
         when {{ bucket }} < 0 then 0.5
-        else power(cast({{ histogram_growth() }} as {{ dbt.type_float() }}), {{ bucket }} + 0.5)
+        else power(cast({{ histogram_growth() }} as {{ type_double() }}), {{ bucket }} + 0.5)
     end
 {%- endmacro %}
 
@@ -41,7 +41,7 @@
         {% for col in group_by %}{{ col }},{% endfor %}
         cast({{ histogram_bucket_value(
             'min(case when cumulative_count >= ceil(' ~ quantile ~ ' * group_count) then bucket end)'
-        ) }} as {{ dbt.type_float() }}) as {{ value_name }}
+        ) }} as {{ type_double() }}) as {{ value_name }}
     from (
         select
             {% for col in group_by %}{{ col }},{% endfor %}

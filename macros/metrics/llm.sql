@@ -110,7 +110,7 @@
 {#- Run-rate projection (spec 001, "Cost Forecasting"): month-to-date cost / elapsed time * month length;
     null before any time has elapsed. -#}
 {% macro llm_run_rate_projection(month_to_date_cost, elapsed_seconds, month_seconds) -%}
-    (cast({{ month_to_date_cost }} as {{ dbt.type_float() }}) * {{ month_seconds }} / nullif({{ elapsed_seconds }}, 0))
+    (cast({{ month_to_date_cost }} as {{ type_double() }}) * {{ month_seconds }} / nullif({{ elapsed_seconds }}, 0))
 {%- endmacro %}
 
 {#- The KPI columns llm_usage_kpis() produces, for views that pass them through. -#}

@@ -17,11 +17,11 @@
 {%- endmacro %}
 
 {% macro default__seconds_between(start_ts, end_ts) -%}
-    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as {{ dbt.type_float() }}) / 1000000.0)
+    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as {{ type_double() }}) / 1000000.0)
 {%- endmacro %}
 
 {% macro postgres__seconds_between(start_ts, end_ts) -%}
-    cast(extract(epoch from ({{ end_ts }} - {{ start_ts }})) as {{ dbt.type_float() }})
+    cast(extract(epoch from ({{ end_ts }} - {{ start_ts }})) as {{ type_double() }})
 {%- endmacro %}
 
 {#- The timestamp-with-time-zone type of the engine. -#}

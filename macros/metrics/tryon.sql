@@ -76,9 +76,9 @@
     cast(coalesce({{ s }}unknown_status_jobs, 0) as bigint) as unknown_status_jobs,
     cast(coalesce({{ s }}completed_jobs, 0) + coalesce({{ s }}failed_jobs, 0) as bigint) as terminal_jobs,
     cast({{ terminal_success_rate_pct(s ~ 'completed_jobs', s ~ 'completed_jobs + ' ~ s ~ 'failed_jobs') }}
-        as {{ dbt.type_float() }}) as terminal_success_rate_pct,
+        as {{ type_double() }}) as terminal_success_rate_pct,
     cast({{ safe_divide(s ~ 'lifecycle_seconds_completed_sum', s ~ 'completed_jobs_with_lifecycle') }}
-        as {{ dbt.type_float() }}) as avg_lifecycle_seconds_completed
+        as {{ type_double() }}) as avg_lifecycle_seconds_completed
 {%- endmacro %}
 
 {#- The KPI column names every try-on mart and public view carries, in order (for views' select lists). -#}

@@ -27,7 +27,7 @@ histogram as (
         latency_bucket,
         requests
     from {{ ref('int_llm__latency_histogram_hourly') }}
-    where hour_start = any(array(select distinct hour_start from state))
+    where {{ in_subquery('hour_start', 'select distinct hour_start from state') }}
 ),
 
 per_model as (

@@ -24,7 +24,7 @@
 {%- macro scrub_pii(expression) -%}
     {%- set ns = namespace(sql=expression) -%}
     {%- for kind, pattern in pii_patterns().items() -%}
-        {%- set ns.sql = "regexp_replace(" ~ ns.sql ~ ", '" ~ pattern ~ "', '[" ~ kind ~ "]', 'gi')" -%}
+        {%- set ns.sql = regexp_replace_all_ci(ns.sql, pattern, '[' ~ kind ~ ']') -%}
     {%- endfor -%}
     {{- ns.sql -}}
 {%- endmacro -%}
@@ -32,6 +32,49 @@
 {#- True when `expression` holds something that looks like personal data. -#}
 {%- macro has_pii(expression) -%}
     ({% for kind, pattern in pii_patterns().items() -%}
-        {{ expression }} ~* '{{ pattern }}'{{ ' or ' if not loop.last }}
+        {{ regexp_matches_ci(expression, pattern) }}{{ ' or ' if not loop.last }}
     {%- endfor %})
+{%- endmacro -%}
+
+
+{#- Regular expressions per engine. Patterns are written once, for PostgreSQL (ARE); other engines (Java regular
+    expressions, as on Spark) get them translated: word boundaries \m and \M become \b, case-insensitivity is the
+    (?i) flag, and backslashes are doubled for the engine's string literals. -#}
+{%- macro regex_literal(pattern) -%}
+    {{- return(adapter.dispatch('regex_literal', 'tenant_analytics')(pattern)) -}}
+{%- endmacro -%}
+
+{%- macro postgres__regex_literal(pattern) -%}
+    {{- return("'" ~ pattern ~ "'") -}}
+{%- endmacro -%}
+
+{%- macro default__regex_literal(pattern) -%}
+    {%- set java = '(?i)' ~ pattern | replace('\\m', '\\b') | replace('\\M', '\\b') -%}
+    {{- return("'" ~ java | replace('\\', '\\\\') ~ "'") -}}
+{%- endmacro -%}
+
+{#- expression with every case-insensitive match of pattern replaced by replacement (a plain text). -#}
+{%- macro regexp_replace_all_ci(expression, pattern, replacement) -%}
+    {{- return(adapter.dispatch('regexp_replace_all_ci', 'tenant_analytics')(expression, pattern, replacement)) -}}
+{%- endmacro -%}
+
+{%- macro postgres__regexp_replace_all_ci(expression, pattern, replacement) -%}
+    {{- return("regexp_replace(" ~ expression ~ ", " ~ regex_literal(pattern) ~ ", '" ~ replacement ~ "', 'gi')") -}}
+{%- endmacro -%}
+
+{%- macro default__regexp_replace_all_ci(expression, pattern, replacement) -%}
+    {{- return("regexp_replace(" ~ expression ~ ", " ~ regex_literal(pattern) ~ ", '" ~ replacement ~ "')") -}}
+{%- endmacro -%}
+
+{#- True when expression holds a case-insensitive match of pattern. -#}
+{%- macro regexp_matches_ci(expression, pattern) -%}
+    {{- return(adapter.dispatch('regexp_matches_ci', 'tenant_analytics')(expression, pattern)) -}}
+{%- endmacro -%}
+
+{%- macro postgres__regexp_matches_ci(expression, pattern) -%}
+    {{- return("(" ~ expression ~ " ~* " ~ regex_literal(pattern) ~ ")") -}}
+{%- endmacro -%}
+
+{%- macro default__regexp_matches_ci(expression, pattern) -%}
+    {{- return("(" ~ expression ~ " rlike " ~ regex_literal(pattern) ~ ")") -}}
 {%- endmacro -%}

@@ -63,3 +63,8 @@
     alter default privileges revoke execute on functions from public;
     alter default privileges revoke usage on types from public;
 {%- endmacro %}
+
+{#- Grants on Spark: a local session has no authorization, so the models' `grants:` (PostgreSQL roles) are not
+    applied; a Databricks deployment uses Unity Catalog grants instead (README, "Running on Spark"). -#}
+{% macro spark__apply_grants(relation, grant_config, should_revoke=True) -%}
+{%- endmacro %}

@@ -15,7 +15,7 @@
         {%- for kind, pattern in pii_patterns().items() %}
     select '{{ column.name }}' as column_name, '{{ kind }}' as pii_kind, count(*) as rows_with_pii
     from {{ model }}
-    where cast({{ adapter.quote(column.name) }} as {{ dbt.type_string() }}) ~* '{{ pattern }}'
+    where {{ regexp_matches_ci('cast(' ~ adapter.quote(column.name) ~ ' as ' ~ dbt.type_string() ~ ')', pattern) }}
     having count(*) > 0
             {{- "\n    union all" if not loop.last }}
         {%- endfor %}

@@ -1,14 +1,13 @@
 -- depends_on: {{ source('llm', 'usage_logs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='hour_start',
-        incremental_strategy='delete+insert',
+        partition_day='created_day_utc',
         indexes=[
             {'columns': ['hour_start', 'project_id', 'latency_bucket'], 'unique': true},
             {'columns': ['created_day_utc']},
         ],
-    )
+    ))
 }}
 
 -- Mergeable latency distribution: requests per log-scale latency bucket (macros/metrics/histogram.sql, in
@@ -19,9 +18,10 @@ with requests as (
         latency_ms is not null
         and {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities('hour_start', llm_request_versions(), 'hour',
-                                                 'last_source_changed_at') }}
-        and {{ is_entity_in_affected_keys('request_id', llm_request_versions(), 'hour', 'last_source_changed_at') }}
+        {%- set unit = incremental_unit('hour') %}
+        and {{ affected_keys_of_changed_entities({'hour': 'hour_start', 'day': 'created_day_utc'}[unit],
+                                                 llm_request_versions(), unit, 'last_source_changed_at') }}
+        and {{ is_entity_in_affected_keys('request_id', llm_request_versions(), unit, 'last_source_changed_at') }}
     {% endif %}
 ),
 

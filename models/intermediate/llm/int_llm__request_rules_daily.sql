@@ -1,13 +1,14 @@
 -- depends_on: {{ source('llm', 'usage_logs') }}
 {{
     config(
-        materialized='incremental',
-        unique_key='source_day',
-        incremental_strategy='delete+insert',
-        indexes=[
-            {'columns': ['source_day'], 'unique': true},
-        ],
         pre_hook="{{ local_setting('enable_nestloop', 'off') }}",
+        **incremental_config(
+            unique_key='source_day',
+            partition_day='source_day',
+            indexes=[
+                {'columns': ['source_day'], 'unique': true},
+            ],
+        )
     )
 }}
 

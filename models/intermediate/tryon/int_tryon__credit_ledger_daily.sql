@@ -1,13 +1,12 @@
 -- depends_on: {{ source('tryon', 'credit_ledgers') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='created_day_utc',
-        incremental_strategy='delete+insert',
+        partition_day='created_day_utc',
         indexes=[
             {'columns': ['created_day_utc', 'tenant_id'], 'unique': true},
         ],
-    )
+    ))
 }}
 
 -- Incremental: ledger entries are append-only, so entries created since the last run (minus the lookback) name

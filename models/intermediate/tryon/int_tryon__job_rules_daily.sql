@@ -1,13 +1,12 @@
 -- depends_on: {{ source('tryon', 'tryon_jobs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='source_day',
-        incremental_strategy='delete+insert',
+        partition_day='source_day',
         indexes=[
             {'columns': ['source_day'], 'unique': true},
         ],
-    )
+    ))
 }}
 
 -- Mergeable data-quality state: for each UTC creation day of raw job rows (1900-01-01: no creation time), how

@@ -1,16 +1,15 @@
 -- depends_on: {{ source('tryon', 'tryon_jobs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='job_id',
-        incremental_strategy='delete+insert',
+        partition_day=none,
         indexes=[
             {'columns': ['job_id'], 'unique': true},
             {'columns': ['created_day_utc']},
             {'columns': ['source_changed_at']},
             {'columns': ['created_at']},
         ],
-    )
+    ))
 }}
 
 with jobs as (

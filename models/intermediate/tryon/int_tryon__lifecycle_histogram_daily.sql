@@ -1,13 +1,12 @@
 -- depends_on: {{ source('tryon', 'tryon_jobs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='created_day_utc',
-        incremental_strategy='delete+insert',
+        partition_day='created_day_utc',
         indexes=[
             {'columns': ['created_day_utc', 'tenant_id', 'model', 'lifecycle_bucket'], 'unique': true},
         ],
-    )
+    ))
 }}
 
 with jobs as (

@@ -1,14 +1,13 @@
 -- depends_on: {{ source('llm', 'usage_logs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='date',
-        incremental_strategy='delete+insert',
+        partition_day='date',
         indexes=[
             {'columns': ['project_id', 'date'], 'unique': true},
             {'columns': ['date']},
         ],
-    )
+    ))
 }}
 
 {{ llm_usage_aggregation('day', var('llm_daily_retention_days')) }}

@@ -1,14 +1,13 @@
 -- depends_on: {{ source('llm', 'usage_logs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='date',
-        incremental_strategy='delete+insert',
+        partition_day='date',
         indexes=[
             {'columns': ['project_id', 'date', 'provider', 'model'], 'unique': true},
             {'columns': ['date']},
         ],
-    )
+    ))
 }}
 
 -- The spec's requests_by_provider / requests_by_model as a long table BI tools can group by, with every

@@ -1,14 +1,13 @@
 -- depends_on: {{ source('llm', 'usage_logs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='hour_start',
-        incremental_strategy='delete+insert',
+        partition_day=none,
         indexes=[
             {'columns': ['project_id', 'hour_start'], 'unique': true},
             {'columns': ['hour_start']},
         ],
-    )
+    ))
 }}
 
 {{ llm_usage_aggregation('hour', var('llm_hourly_retention_days')) }}

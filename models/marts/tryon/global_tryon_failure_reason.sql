@@ -20,7 +20,7 @@ final as (
         total_failures,
         provider_expired_failures,
         tenants_affected,
-        cast({{ pct('total_failures', 'sum(total_failures) over ()') }} as {{ dbt.type_float() }})
+        cast({{ pct('total_failures', 'sum(total_failures) over ()') }} as {{ type_double() }})
             as share_of_failures_pct,
         first_seen_day_utc,
         last_seen_day_utc

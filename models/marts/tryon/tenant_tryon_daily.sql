@@ -1,14 +1,13 @@
 -- depends_on: {{ source('tryon', 'tryon_jobs') }}
 {{
-    config(
-        materialized='incremental',
+    config(**incremental_config(
         unique_key='created_day_utc',
-        incremental_strategy='delete+insert',
+        partition_day='created_day_utc',
         indexes=[
             {'columns': ['tenant_id', 'created_day_utc'], 'unique': true},
             {'columns': ['created_day_utc']},
         ],
-    )
+    ))
 }}
 
 with stats as (
