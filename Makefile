@@ -41,6 +41,7 @@ $(VENV)/.spark-installed: $(VENV)/.installed
 	else echo "note: no Java runtime, so no Spark: the Spark comparison test will be skipped"; fi
 
 spark-build: spark-setup warehouse-start ## copy the raw tables into local Spark, then dbt build on the spark target
+	@grep -Eq '^ +spark:' profiles.yml || (echo "error: profiles.yml has no 'spark' target (it predates it): copy the spark target from profiles.yml.example, or remove profiles.yml and make writes a new one"; exit 1)
 	$(PY) -m orchestration.cli load-sample
 	$(PY) -m orchestration.spark load-raw
 	DBT_TARGET=spark TZ=UTC $(VENV)/bin/dbt seed --target-path target/spark
