@@ -53,9 +53,10 @@
     Change detection reads the raw source itself (which versions arrived or changed since the watermark), so
     models using these macros name the source in a `-- depends_on:` hint. `versions` describes a source's
     versions (macros tryon_job_versions, llm_request_versions, credit_ledger_versions below): its relation,
-    entity id column, change time and buckets as expressions over the raw columns. The raw tables carry an index
-    on each of these expressions (orchestration/sql/*_raw_tables.sql), so an incremental read is a handful of
-    index scans.
+    entity id column, change time and buckets (day, hour, month) as expressions over the raw columns. The raw
+    tables carry an index on the id, the change time, the day and the hour expressions
+    (orchestration/sql/*_raw_tables.sql), so an incremental read is a handful of index scans; the month is only
+    ever read for the changed entities (through the id index), so it needs none.
 -#}
 
 {#- column is one of the values query returns. On PostgreSQL `column = any(array(query))`, which the planner
@@ -80,7 +81,8 @@
 
 {% macro tryon_job_versions() -%}
     {{ return({'relation': source('tryon', 'tryon_jobs'), 'entity': 'id',
-               'changed_at': 'coalesce(updated_at, created_at)', 'day': version_day('created_at')}) }}
+               'changed_at': 'coalesce(updated_at, created_at)', 'day': version_day('created_at'),
+               'month': month_of_day(version_day('created_at'))}) }}
 {%- endmacro %}
 
 {% macro llm_request_versions() -%}
@@ -173,5 +175,16 @@
     from {{ relation }}
     {%- if is_incremental() %}
     where {{ is_row_on_affected_day(entity_column, versions, 'last_source_changed_at') }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The select of a monthly rollup's input: every row of a daily try-on state model (keyed by created_day_utc, its
+    watermark last_source_changed_at); in an incremental run, only the days of the months that hold a version of a
+    changed job, so that whole months are recomputed. -#}
+{% macro tryon_days_of_affected_months(daily_state) -%}
+    select * from {{ daily_state }}
+    {%- if is_incremental() %}
+    where {{ affected_keys_of_changed_entities(month_of_day('created_day_utc'), tryon_job_versions(), 'month',
+                                               'last_source_changed_at') }}
     {%- endif %}
 {%- endmacro %}

@@ -11,6 +11,11 @@
     cast(timezone('utc', {{ ts }}) as date)
 {%- endmacro %}
 
+{#- The first day of the month a date falls in, as a date (the key of monthly state). -#}
+{% macro month_of_day(day) -%}
+    cast({{ dbt.date_trunc('month', day) }} as date)
+{%- endmacro %}
+
 {#- Seconds from start_ts to end_ts, fractional, negative when end_ts is earlier. -#}
 {% macro seconds_between(start_ts, end_ts) -%}
     {{ return(adapter.dispatch('seconds_between', 'tenant_analytics')(start_ts, end_ts)) }}

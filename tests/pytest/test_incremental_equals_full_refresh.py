@@ -169,6 +169,19 @@ def test_incremental_dagster_partition_run_matches_full_refresh(initial_build, d
     assert_same(incremental, snapshot(initial_build))
 
 
+def move_completed_jobs_back_two_days(settings, changed_at: dt.datetime, limit: int, where: str = "true") -> None:
+    """A new version, changed at changed_at, of `limit` completed jobs created over 40 days before it (and
+    matching `where`, SQL over the raw columns), its created_at two days earlier: a clock fix."""
+    execute(settings, f"""
+        insert into {RAW_SCHEMA}.tryon_jobs
+        select id, tenant_id, status, model, created_at - interval '2 days', %s, failure_reason_normalized,
+               credits_charged
+        from {RAW_SCHEMA}.tryon_jobs where status = 'completed' and tenant_id is not null
+          and created_at < %s::timestamptz - interval '40 days' and ({where})
+          and id not in (select id from {RAW_SCHEMA}.tryon_jobs where updated_at = %s)
+        order by md5(id::text) limit {int(limit)}""", (changed_at, changed_at, changed_at))
+
+
 def test_a_new_version_that_moves_an_entity_to_another_bucket(initial_build, dbt):
     """Clock fixes alone: the bucket the old version counted in must be recomputed, not only the new one.
 
@@ -187,13 +200,17 @@ def test_a_new_version_that_moves_an_entity_to_another_bucket(initial_build, dbt
                %s, %s from {LLM_RAW_SCHEMA}.projects where id is not null order by id limit 1""",
             (settle_at, settle_at))
     dbt("build", as_of=settle_at.isoformat())
-    execute(settings, f"""
-        insert into {RAW_SCHEMA}.tryon_jobs
-        select id, tenant_id, status, model, created_at - interval '2 days', %s, failure_reason_normalized,
-               credits_charged
-        from {RAW_SCHEMA}.tryon_jobs where status = 'completed' and tenant_id is not null
-          and created_at < %s::timestamptz - interval '40 days'
-        order by md5(id::text) limit 10""", (changed_at, changed_at))
+    move_completed_jobs_back_two_days(settings, changed_at, limit=10)
+    # And jobs of the first two days of a UTC month, moved into the month before (the monthly state).
+    move_completed_jobs_back_two_days(settings, changed_at, limit=5,
+                                      where="extract(day from timezone('utc', created_at)) <= 2")
+    month_moves = fetch(settings, f"""
+        select count(distinct id) as n from {RAW_SCHEMA}.tryon_jobs as moved
+        where updated_at = %s and exists (
+            select 1 from {RAW_SCHEMA}.tryon_jobs as old where old.id = moved.id
+              and date_trunc('month', timezone('utc', old.created_at))
+                  <> date_trunc('month', timezone('utc', moved.created_at)))""", (changed_at,))
+    assert month_moves[0]["n"] >= 5, "the sample must hold jobs to move across a month boundary"
     execute(settings, f"""
         insert into {LLM_RAW_SCHEMA}.usage_logs
         select id, project_id, provider, model, tokens_input, tokens_output, cost_usd, potential_cost_usd,

@@ -1,15 +1,15 @@
--- A one-row snapshot of the platform at as_of, rebuilt each run from the incremental daily state and a
+-- A one-row snapshot of the platform at as_of, rebuilt each run from the incremental monthly state and a
 -- bounded read of the last 30 days of jobs.
 with tenants as (
     select * from {{ ref('stg_tryon__tenants') }}
 ),
 
 stats as (
-    select * from {{ ref('int_tryon__job_stats_daily') }}
+    select * from {{ ref('int_tryon__job_stats_monthly') }}
 ),
 
 histogram as (
-    select * from {{ ref('int_tryon__lifecycle_histogram_daily') }}
+    select * from {{ ref('int_tryon__lifecycle_histogram_monthly') }}
 ),
 
 recent_jobs as (

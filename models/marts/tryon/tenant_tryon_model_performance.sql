@@ -1,17 +1,17 @@
 with stats as (
-    select * from {{ ref('int_tryon__job_stats_daily') }}
+    select * from {{ ref('int_tryon__job_stats_monthly') }}
 ),
 
 histogram as (
-    select * from {{ ref('int_tryon__lifecycle_histogram_daily') }}
+    select * from {{ ref('int_tryon__lifecycle_histogram_monthly') }}
 ),
 
 tenant_models as (
     select
         tenant_id,
         model,
-        min(created_day_utc) as first_job_day_utc,
-        max(created_day_utc) as last_job_day_utc,
+        min(first_job_day_utc) as first_job_day_utc,
+        max(last_job_day_utc) as last_job_day_utc,
         {{ tryon_job_state_from_state() }}
     from stats
     group by tenant_id, model

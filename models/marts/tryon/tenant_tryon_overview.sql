@@ -1,15 +1,16 @@
 -- A snapshot at as_of: every row's trailing windows move with the clock, so the whole (small) table is
--- rebuilt each run, from the incremental daily state and a bounded read of the last 7 days of jobs.
+-- rebuilt each run, from the incremental monthly state (int_tryon__*_monthly) and a bounded read of the last 7
+-- days of jobs.
 with tenants as (
     select * from {{ ref('stg_tryon__tenants') }}
 ),
 
 stats as (
-    select * from {{ ref('int_tryon__job_stats_daily') }}
+    select * from {{ ref('int_tryon__job_stats_monthly') }}
 ),
 
 histogram as (
-    select * from {{ ref('int_tryon__lifecycle_histogram_daily') }}
+    select * from {{ ref('int_tryon__lifecycle_histogram_monthly') }}
 ),
 
 recent_jobs as (
