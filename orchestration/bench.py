@@ -449,6 +449,22 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def rewrite_report(directory: Path) -> Path:
+    """Write latest.md (and the notes in latest.json) again with the current bench/NOTES.md, measuring nothing:
+    for notes written after the run they explain. The measurements and finished_at stay those of the run."""
+    json_path, md_path = directory / "latest.json", directory / "latest.md"
+    if not json_path.exists():
+        raise SystemExit(f"error: no report to rewrite at {json_path}; run `make bench` first")
+    report = {**json.loads(json_path.read_text(encoding="utf-8")), "notes": _notes()}
+    json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    md_path.write_text(markdown(report), encoding="utf-8")
+    return md_path
+
+
+def _notes() -> str:
+    return NOTES_FILE.read_text(encoding="utf-8") if NOTES_FILE.exists() else ""
+
+
 def _mark(met: bool | None) -> str:
     return "not measured" if met is None else ("yes" if met else "**no**")
 
@@ -456,8 +472,7 @@ def _mark(met: bool | None) -> str:
 def write_report(report: dict, directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    notes = NOTES_FILE.read_text(encoding="utf-8") if NOTES_FILE.exists() else ""
-    report = {**report, "finished_at": stamp, "notes": notes}
+    report = {**report, "finished_at": stamp, "notes": _notes()}
     json_path, md_path = directory / "latest.json", directory / "latest.md"
     json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     md_path.write_text(markdown(report), encoding="utf-8")

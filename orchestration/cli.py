@@ -208,8 +208,13 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
-    from .bench import Bench, BenchConfig, write_report
+    from .bench import Bench, BenchConfig, rewrite_report, write_report
 
+    if args.rewrite_report:
+        md_path = rewrite_report(Path(args.report_dir))
+        print(md_path.read_text(encoding="utf-8"))
+        _say(f"report rewritten from its JSON with the current bench/NOTES.md: {md_path}")
+        return
     if _uses_embedded():
         cmd_warehouse("start")
     config = BenchConfig(scale=args.scale, tenants=args.tenants, days=args.days, tenant_reads=args.tenant_reads,
@@ -269,6 +274,8 @@ def main(argv: list[str] | None = None) -> None:
     bench.add_argument("--verify", action="store_true", help="also check incremental == full refresh (one more build)")
     bench.add_argument("--double-history", action="store_true",
                        help="then measure again over twice the days and rows (the incremental run should not grow)")
+    bench.add_argument("--rewrite-report", action="store_true",
+                       help="measure nothing: write latest.md again from latest.json with the current bench/NOTES.md")
 
     args = parser.parse_args(argv)
     try:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
-from orchestration.bench import Bench, BenchConfig, markdown, write_report
+import pytest
+
+from orchestration import bench
+from orchestration.bench import Bench, BenchConfig, markdown, rewrite_report, write_report
 
 
-def test_bench_small_scale(warehouse, tmp_path):
+def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     config = BenchConfig(scale=0.003, tenants=60, days=45, tenant_reads=15, global_repeats=5, baseline_repeats=2,
                          database="analytics_bench_test", report_dir=tmp_path, verify=True, double_history=True,
                          log=lambda _m: None)
@@ -37,3 +40,14 @@ def test_bench_small_scale(warehouse, tmp_path):
     assert md_path.read_text() == markdown({**report, "finished_at": written["finished_at"], "notes": written["notes"]})
     assert "| tenant overview |" in md_path.read_text()
     assert written["notes"].startswith("# Benchmark notes") and "## Notes" in md_path.read_text()
+
+    # Notes written after a run: --rewrite-report puts them in the report and keeps every measurement.
+    later_notes = tmp_path / "NOTES.md"
+    later_notes.write_text("# Benchmark notes\n\nWritten after the run.\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "NOTES_FILE", later_notes)
+    assert rewrite_report(tmp_path) == md_path
+    rewritten = json.loads(json_path.read_text())
+    assert rewritten == {**written, "notes": later_notes.read_text(encoding="utf-8")}
+    assert "Written after the run." in md_path.read_text() and "| tenant overview |" in md_path.read_text()
+    with pytest.raises(SystemExit, match="run `make bench` first"):
+        rewrite_report(tmp_path / "nowhere")
