@@ -333,7 +333,10 @@ class Bench:
         base, twice = self.report["incremental"]["model_seconds"], other["incremental"]["model_seconds"]
         self.report["history_doubling"] = {
             "days": doubled.days, "rows": doubled.rows, "full_build_model_seconds": other["full_build"]["model_seconds"],
-            "incremental_model_seconds": twice, "ratio": round(twice / base, 2) if base else None}
+            "incremental_model_seconds": twice, "ratio": round(twice / base, 2) if base else None,
+            "incremental_per_model_seconds": other["incremental"]["per_model_seconds"],
+            "incremental_growth_seconds": model_growth(self.report["incremental"]["per_model_seconds"],
+                                                       other["incremental"]["per_model_seconds"])}
 
     def settings_and_machine(self) -> None:
         rows = self.sql("select name, setting, unit from pg_settings where name = any(%s)", (PG_SETTINGS,))
@@ -372,6 +375,13 @@ class Bench:
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(int(-(-0.95 * len(ordered) // 1)), 1) - 1]
+
+
+def model_growth(before: dict[str, float], after: dict[str, float]) -> dict[str, list[float]]:
+    """Per-model seconds before and after, largest growth first: which models an incremental run's growth comes
+    from when the history doubles. Models in only one run are left out."""
+    both = [(name, before[name], after[name]) for name in before.keys() & after.keys()]
+    return {name: [b, a] for name, b, a in sorted(both, key=lambda row: (row[1] - row[2], row[0]))}
 
 
 def ratios(report: dict) -> dict:
@@ -437,9 +447,13 @@ def markdown(report: dict) -> str:
               "", "PostgreSQL settings: " + ", ".join(f"{k} = {v}" for k, v in report["postgres"].items())]
     if "history_doubling" in report:
         h = report["history_doubling"]
+        grew = list(h.get("incremental_growth_seconds", {}).items())[:8]  # absent in reports written before it
         lines += ["", f"History doubling: over {h['days']} days and {h['rows']:,} rows per domain the incremental run "
                       f"took {h['incremental_model_seconds']} s of database time, {h['ratio']}x the run above "
-                      f"(full build {h['full_build_model_seconds']} s)."]
+                      f"(full build {h['full_build_model_seconds']} s)."
+                  + (f" Models that grew most (s, {h['days'] // 2} → {h['days']} days): "
+                     + ", ".join(f"{name} {before} → {after}" for name, (before, after) in grew) + "."
+                     if grew else "")]
     if "verify" in report:
         lines += ["", f"Verification: marts differing between the incremental run and a full refresh: "
                       f"{report['verify']['marts_differing_after_incremental'] or 'none'}; reads returning no rows: "

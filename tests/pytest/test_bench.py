@@ -7,7 +7,7 @@ import json
 import pytest
 
 from orchestration import bench
-from orchestration.bench import Bench, BenchConfig, markdown, rewrite_report, write_report
+from orchestration.bench import Bench, BenchConfig, markdown, model_growth, rewrite_report, write_report
 
 
 def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
@@ -30,6 +30,11 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     doubled = report["history_doubling"]
     assert doubled["days"] == 90 and doubled["rows"] == 2 * config.rows and doubled["ratio"] > 0
     assert report["ratios"]["targets"]["incremental within 1.5x when history doubles"] is not None
+    # The doubled run keeps its per-model times, so the report says where its growth comes from.
+    assert set(doubled["incremental_per_model_seconds"]) == set(report["incremental"]["per_model_seconds"])
+    assert set(doubled["incremental_growth_seconds"]) == set(report["incremental"]["per_model_seconds"])
+    assert sum(after for _before, after in doubled["incremental_growth_seconds"].values()) == pytest.approx(
+        doubled["incremental_model_seconds"], abs=0.05)
     assert report["memory_mib"]["dbt_peak"] > 0 and report["memory_mib"]["database_peak"] > 0
     assert report["machine"]["cores"] and "work_mem" in report["postgres"]
     assert set(report["ratios"]["targets"]) >= {"full build within 3x the floor", "every read p95 under 10 ms"}
@@ -39,6 +44,9 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     written = json.loads(json_path.read_text())
     assert md_path.read_text() == markdown({**report, "finished_at": written["finished_at"], "notes": written["notes"]})
     assert "| tenant overview |" in md_path.read_text()
+    assert "Models that grew most (s, 45 → 90 days): " in md_path.read_text()
+    older = {**written, "history_doubling": {k: v for k, v in doubled.items() if k != "incremental_growth_seconds"}}
+    assert "History doubling: over 90 days" in markdown(older) and "Models that grew most (s," not in markdown(older)
     assert written["notes"].startswith("# Benchmark notes") and "## Notes" in md_path.read_text()
 
     # Notes written after a run: --rewrite-report puts them in the report and keeps every measurement.
@@ -51,3 +59,11 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     assert "Written after the run." in md_path.read_text() and "| tenant overview |" in md_path.read_text()
     with pytest.raises(SystemExit, match="run `make bench` first"):
         rewrite_report(tmp_path / "nowhere")
+
+
+def test_model_growth_orders_models_by_seconds_added():
+    before = {"a": 1.0, "b": 2.0, "c": 5.0, "gone": 3.0}
+    after = {"a": 4.0, "b": 2.5, "c": 4.0, "new": 9.0}
+    # a grew by 3.0, b by 0.5, c shrank by 1.0; models in only one run are left out.
+    assert list(model_growth(before, after).items()) == [("a", [1.0, 4.0]), ("b", [2.0, 2.5]), ("c", [5.0, 4.0])]
+    assert model_growth({}, after) == {}
