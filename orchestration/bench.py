@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -184,8 +185,15 @@ class Bench:
         c = self.config
         spec = SampleSpec(seed=c.seed, tenants=c.tenants, jobs=c.rows, llm_requests=c.rows, days=c.days, anchor=ANCHOR)
         started = time.perf_counter()
-        for domain, schema in ((TRYON, RAW_TRYON), (LLM, RAW_LLM)):
-            load_sample_data(self.settings, schema, spec, force=True, log=self.log, domain=domain)
+        domains = ((TRYON, RAW_TRYON), (LLM, RAW_LLM))
+        # One connection per domain, at the same time: an INSERT ... SELECT runs on one core (PostgreSQL plans no
+        # parallel workers for it), so the two domains' generation and index builds use two cores side by side.
+        with ThreadPoolExecutor(max_workers=len(domains), thread_name_prefix="generate") as pool:
+            loads = [pool.submit(load_sample_data, self.settings, schema, spec, force=True, log=self.log, domain=domain)
+                     for domain, schema in domains]
+            for load in loads:
+                load.result()  # re-raises the first failure
+        for _domain, schema in domains:
             grant_raw_read(self.settings, schema)
         self.sql(f"analyze {RAW_TRYON}.tryon_jobs; analyze {RAW_TRYON}.credit_ledgers; analyze {RAW_LLM}.usage_logs")
         counts = self.sql(f"select (select count(*) from {RAW_TRYON}.tryon_jobs), (select count(*) from "
