@@ -342,7 +342,6 @@ class Bench:
         self.report["history_doubling"] = {
             "days": doubled.days, "rows": doubled.rows, "full_build_model_seconds": other["full_build"]["model_seconds"],
             "incremental_model_seconds": twice, "ratio": round(twice / base, 2) if base else None,
-            "incremental_per_model_seconds": other["incremental"]["per_model_seconds"],
             "incremental_growth_seconds": model_growth(self.report["incremental"]["per_model_seconds"],
                                                        other["incremental"]["per_model_seconds"])}
 
