@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export XDG_RUNTIME_DIR ?= /tmp
+# The embedded warehouse checks passwords; its superuser's is generated at first start into this libpq password
+# file (mode 0600), which dbt and Dagster read when PGPASSWORD is not set. Not used when PGHOST points elsewhere.
+ifeq ($(origin PGHOST),undefined)
+export PGPASSFILE ?= $(CURDIR)/.warehouse/pgpass
+endif
 
 # make test installs the spark extra (when Java is present) so that the Spark comparison runs.
 .PHONY: spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean

@@ -71,13 +71,13 @@ def cmd_warehouse(action: str) -> None:
             return
         warehouse = _embedded()
         settings = warehouse.start()
-        bootstrap(settings)
+        bootstrap(settings, lock_down=True)
         _say(f"embedded PostgreSQL is up at {settings.describe()} (data in {warehouse.data_dir})")
     elif action == "bootstrap":
         settings = connection()
         default = f"{raw_schema()},{llm_raw_schema()}"
         schemas = tuple(s for s in os.environ.get("TA_RAW_SCHEMAS", default).split(",") if s)
-        bootstrap(settings, raw_schemas=schemas)
+        bootstrap(settings, raw_schemas=schemas, lock_down=os.environ.get("TA_LOCK_DOWN", "") == "1")
         _say(f"analytics_owner is ready on {settings.describe()} and may read {', '.join(schemas)}")
     elif action == "stop":
         stopped = _embedded().stop()

@@ -26,17 +26,21 @@ def _identifier(name: str, what: str) -> str:
     return name
 
 
-def bootstrap(settings: ConnectionSettings, raw_schemas: tuple[str, ...] = (), dbt_login: str | None = None) -> None:
+def bootstrap(settings: ConnectionSettings, raw_schemas: tuple[str, ...] = (), dbt_login: str | None = None,
+              lock_down: bool = False) -> None:
     """Create analytics_owner, let it build in this database and read the raw schemas; let `dbt_login` use it.
 
     Run as a superuser or the database owner. `dbt_login` defaults to the connecting user; superusers need
-    no membership.
+    no membership. `lock_down` (a superuser only) also closes the side channels PostgreSQL opens to PUBLIC
+    (sql/security_lockdown.sql): on by default for the embedded warehouse, a DBA's choice on a shared database.
     """
-    template = (SQL_DIR / "security_bootstrap.sql").read_text(encoding="utf-8")
+    templates = ["security_bootstrap.sql"] + (["security_lockdown.sql"] if lock_down else [])
     conn = settings.connect()
     try:
         with conn.cursor() as cur:
-            cur.execute(template.replace("{database}", sql.Identifier(settings.database).as_string(cur)))
+            database = sql.Identifier(settings.database).as_string(cur)
+            for name in templates:
+                cur.execute((SQL_DIR / name).read_text(encoding="utf-8").replace("{database}", database))
             login = dbt_login or settings.user
             cur.execute("select rolsuper from pg_roles where rolname = %s", (login,))
             row = cur.fetchone()
@@ -79,19 +83,36 @@ def add_tenant_login(settings: ConnectionSettings, login: str, tenant_id: str, p
             cur.execute("select to_regclass('analytics_security.tenant_logins')")
             if cur.fetchone()[0] is None:
                 raise WarehouseError("analytics_security.tenant_logins is missing: run a dbt build first (make run)")
-            cur.execute("select 1 from pg_roles where rolname = %s", (login,))
-            if cur.fetchone() is None:
+            cur.execute("select rolsuper or rolbypassrls, oid from pg_roles where rolname = %s", (login,))
+            existing = cur.fetchone()
+            if existing is None:
+                if not password:
+                    raise WarehouseError(f"login {login!r} is new and needs a password: set TA_TENANT_PASSWORD")
                 cur.execute(
                     sql.SQL("create role {} login password {} in role {}").format(
-                        sql.Identifier(login),
-                        sql.Literal(password) if password else sql.SQL("null"),
-                        sql.Identifier(TENANT_ROLE),
+                        sql.Identifier(login), sql.Literal(password), sql.Identifier(TENANT_ROLE)
                     )
                 )
             else:
+                # A login that already reads more (a BI or admin login, a superuser) would keep seeing every
+                # tenant through its other roles' policies: a tenant login is a login of its own.
+                cur.execute(
+                    "select string_agg(r.rolname, ', ' order by r.rolname) from pg_roles r"
+                    " where r.oid <> %s and r.rolname <> %s and pg_has_role(%s, r.oid, 'member')",
+                    (existing[1], TENANT_ROLE, existing[1]),
+                )
+                wider = cur.fetchone()[0]
+                if existing[0] or wider:
+                    raise WarehouseError(
+                        f"login {login!r} already reads more than one tenant ("
+                        + ("superuser or bypassrls" if existing[0] else f"member of {wider}")
+                        + "): create a separate login for the tenant"
+                    )
                 cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(TENANT_ROLE), sql.Identifier(login)))
+                if password:
+                    cur.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(login), sql.Literal(password)))
             cur.execute(
-                "insert into analytics_security.tenant_logins (login_name, tenant_id) values (%s, %s) "
+                "insert into analytics_security.tenant_logins (login, tenant_id) values (%s::regrole, %s) "
                 "on conflict do nothing",
                 (login, tenant),
             )

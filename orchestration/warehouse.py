@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
+import secrets
 import subprocess
 import time
 from dataclasses import dataclass
@@ -21,6 +21,8 @@ import psycopg2
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE_DIR = PROJECT_ROOT / ".warehouse"
 DEFAULT_PORT = 54329
+# The superuser's password, generated at first start, in libpq's password-file format, readable by its owner only.
+PASSWORD_FILE_NAME = "pgpass"
 # PostgreSQL refuses to run as root; as root we run it as this system user.
 SERVICE_USER = "tenant_analytics_pg"
 
@@ -39,20 +41,18 @@ class ConnectionSettings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ConnectionSettings:
-        """Read the libpq variables, defaulting to the embedded server."""
+        """Read the libpq variables, defaulting to the embedded server (and its generated superuser password)."""
         env = os.environ if environ is None else environ
         port_text = env.get("PGPORT", str(DEFAULT_PORT))
         try:
             port = int(port_text)
         except ValueError as exc:
             raise WarehouseError(f"PGPORT must be a number, got {port_text!r}") from exc
-        return cls(
-            host=env.get("PGHOST", "127.0.0.1"),
-            port=port,
-            user=env.get("PGUSER", "postgres"),
-            password=env.get("PGPASSWORD", ""),
-            database=env.get("PGDATABASE", "analytics"),
-        )
+        host, user = env.get("PGHOST", "127.0.0.1"), env.get("PGUSER", "postgres")
+        password = env.get("PGPASSWORD", "")
+        if not password and host in ("127.0.0.1", "localhost") and port == DEFAULT_PORT and user == "postgres":
+            password = read_password(DEFAULT_WAREHOUSE_DIR / PASSWORD_FILE_NAME) or ""
+        return cls(host=host, port=port, user=user, password=password, database=env.get("PGDATABASE", "analytics"))
 
     def as_env(self) -> dict[str, str]:
         """The libpq variables for child processes (dbt reads them through profiles.yml)."""
@@ -106,6 +106,9 @@ class EmbeddedWarehouse:
     """A PostgreSQL cluster in a project folder, listening on 127.0.0.1:<port>.
 
     `start()` is idempotent (initdb on first use, then pg_ctl start if not running); `stop()` stops it.
+    Every connection authenticates with scram-sha-256: the superuser's password is generated at first start
+    and kept in `<root>/pgpass` (libpq password-file format, mode 0600), which the project's commands read;
+    the server log is readable by its owner only.
     """
 
     def __init__(self, root: Path = DEFAULT_WAREHOUSE_DIR, port: int = DEFAULT_PORT, superuser: str = "postgres"):
@@ -115,6 +118,7 @@ class EmbeddedWarehouse:
         self.data_dir = self.root / "data"
         self.socket_dir = self.root / "run"
         self.log_file = self.root / "postgres.log"
+        self.password_file = self.root / PASSWORD_FILE_NAME
 
     # -- process helpers -------------------------------------------------------------------------
     def _as_service_user(self) -> list[str]:
@@ -148,11 +152,47 @@ class EmbeddedWarehouse:
             if not self.log_file.exists():
                 self.log_file.touch()
             os.chown(self.log_file, user.pw_uid, user.pw_gid)
+        if self.log_file.exists():
+            self.log_file.chmod(0o600)
 
     # -- public API ------------------------------------------------------------------------------
     @property
     def settings(self) -> ConnectionSettings:
-        return ConnectionSettings("127.0.0.1", self.port, self.superuser, "", "analytics")
+        return ConnectionSettings("127.0.0.1", self.port, self.superuser, self.password(), "analytics")
+
+    def password(self) -> str:
+        """The superuser's password (generated and written to the password file on first use)."""
+        existing = read_password(self.password_file)
+        if existing:
+            return existing
+        password = secrets.token_urlsafe(24)
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"*:{self.port}:*:{self.superuser}:{password}\n")
+        self.password_file.chmod(0o600)
+        return password
+
+    def _write_hba(self) -> None:
+        (self.data_dir / "pg_hba.conf").write_text(_HBA, encoding="utf-8")
+        if os.geteuid() == 0:
+            user = pwd.getpwnam(SERVICE_USER)
+            os.chown(self.data_dir / "pg_hba.conf", user.pw_uid, user.pw_gid)
+
+    def _require_passwords(self) -> None:
+        """A cluster created before passwords were checked (trust): set the password, then scram for everyone."""
+        hba = self.data_dir / "pg_hba.conf"
+        if not any(line.split()[-1:] == ["trust"] for line in hba.read_text(encoding="utf-8").splitlines()
+                   if not line.lstrip().startswith("#")):
+            return
+        conn = ConnectionSettings("127.0.0.1", self.port, self.superuser, "", "postgres").connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f'alter role "{self.superuser}" password %s', (self.password(),))
+        finally:
+            conn.close()
+        self._write_hba()
+        self._run([str(pg_bin_dir() / "pg_ctl"), "reload", "-D", str(self.data_dir)])
 
     def is_initialized(self) -> bool:
         return (self.data_dir / "PG_VERSION").exists()
@@ -167,19 +207,32 @@ class EmbeddedWarehouse:
         bin_dir = pg_bin_dir()
         self._prepare_dirs()
         if not self.is_initialized():
-            self._run(
-                [
-                    str(bin_dir / "initdb"),
-                    "-D", str(self.data_dir),
-                    "-U", self.superuser,
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                ]
-            )
+            # initdb reads the password from a file the service user can read; removed straight after.
+            pwfile = self.root / ".initdb-password"
+            fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self.password() + "\n")
+            if os.geteuid() == 0:
+                user = pwd.getpwnam(SERVICE_USER)
+                os.chown(pwfile, user.pw_uid, user.pw_gid)
+            try:
+                self._run(
+                    [
+                        str(bin_dir / "initdb"),
+                        "-D", str(self.data_dir),
+                        "-U", self.superuser,
+                        "--auth=scram-sha-256",
+                        f"--pwfile={pwfile}",
+                        "--encoding=UTF8",
+                        "--locale=C",
+                        "--no-sync",
+                    ]
+                )
+            finally:
+                pwfile.unlink(missing_ok=True)
             with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
                 conf.write(_SERVER_SETTINGS)
+            self._write_hba()
         if not self.is_running():
             options = f"-h 127.0.0.1 -p {self.port} -k {self.socket_dir}"
             result = self._run(
@@ -190,10 +243,13 @@ class EmbeddedWarehouse:
             if result.returncode != 0:
                 tail = _tail(self.log_file)
                 raise WarehouseError(f"PostgreSQL did not start on port {self.port}: {tail}")
-        _wait_ready(self.settings.with_database("postgres"))
+        self._require_passwords()
+        settings = self.settings
+        _wait_ready(settings.with_database("postgres"))
+        _close_server_side_channels(settings)
         for name in databases:
-            ensure_database(self.settings, name)
-        return self.settings
+            ensure_database(settings, name)
+        return settings
 
     def stop(self) -> bool:
         """Stop the server; returns False when it was not running."""
@@ -201,10 +257,6 @@ class EmbeddedWarehouse:
             return False
         self._run([str(pg_bin_dir() / "pg_ctl"), "stop", "-m", "fast", "-w", "-D", str(self.data_dir)])
         return True
-
-    def destroy(self) -> None:
-        self.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 # Settings for a single-user analytics server on a small machine. Durability is traded for speed
@@ -222,6 +274,34 @@ checkpoint_timeout = '15min'
 jit = off
 log_min_messages = warning
 """
+
+
+# Every connection, over TCP or the socket, proves its password (README, "Security model").
+_HBA = """# tenant-analytics embedded warehouse: passwords are checked for every connection
+local   all   all                  scram-sha-256
+host    all   all   127.0.0.1/32   scram-sha-256
+host    all   all   ::1/128        scram-sha-256
+"""
+
+
+def read_password(path: Path) -> str | None:
+    """The password of a one-line libpq password file (host:port:db:user:password), or None."""
+    try:
+        line = path.read_text(encoding="utf-8").strip().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    return line.split(":", 4)[4] if line.count(":") >= 4 else None
+
+
+def _close_server_side_channels(settings: ConnectionSettings) -> None:
+    """The maintenance databases are for the superuser: nobody else connects to them or creates temp tables there."""
+    conn = settings.with_database("postgres").connect()
+    try:
+        with conn.cursor() as cur:
+            for database in ("postgres", "template1"):
+                cur.execute(f'revoke connect, temporary on database "{database}" from public')
+    finally:
+        conn.close()
 
 
 def _ensure_service_user() -> None:

@@ -42,33 +42,52 @@
       - a grant to a role the project does not declare (vars.analytics_roles);
       - a table granted to a tenant-scoped role without row_security.tenant_column (it would show every
         tenant's rows);
+      - a model whose row_security.scoped_roles is empty, or leaves out a role of var('tenant_scoped_roles') that
+        it grants to (that role would see every tenant's rows, or a view would not read as its caller);
       - row_security on a model that is neither a table-like model nor a view (nothing to attach policies to);
       - a window or scoped role naming a role that has no grant.
 -#}
 {%- macro validate_access_config() -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set declared = var('analytics_roles').keys() | list -%}
     {%- set problems = [] -%}
     {%- for node in graph.nodes.values() if node.resource_type in ('model', 'seed') and node.config.enabled -%}
-        {%- set grantees = access_grantees(node.config) -%}
-        {%- set rs = row_security_config(node.config) -%}
-        {%- set scoped = scoped_roles(node.config) -%}
-        {%- for role in grantees if role not in declared -%}
-            {%- do problems.append(node.name ~ ": grants select to '" ~ role ~ "', which is not declared in vars.analytics_roles") -%}
-        {%- endfor -%}
-        {%- set scoped_grantees = grantees | select('in', scoped) | list -%}
-        {%- if scoped_grantees and node.config.materialized != 'view' and not rs.get('tenant_column') -%}
-            {%- do problems.append(node.name ~ ": granted to tenant-scoped role(s) " ~ scoped_grantees | join(', ')
-                ~ " but has no meta.row_security.tenant_column, so every tenant's rows would be visible") -%}
-        {%- endif -%}
-        {%- for role in (rs.get('windows') or {}).keys() if role not in grantees -%}
-            {%- do problems.append(node.name ~ ": row_security.windows names '" ~ role ~ "', which has no select grant") -%}
-        {%- endfor -%}
+        {%- do problems.extend(access_config_problems(node.name, node.config, node.config.materialized)) -%}
     {%- endfor -%}
+    {%- do raise_access_problems(problems) -%}
+    {{ return(problems) }}
+{%- endmacro -%}
+
+{#- The problems of one relation's access configuration (a model's, or apply_access_config's). -#}
+{%- macro access_config_problems(name, node_config, materialized) -%}
+    {%- set declared = var('analytics_roles').keys() | list -%}
+    {%- set problems = [] -%}
+    {%- set grantees = access_grantees(node_config) -%}
+    {%- set rs = row_security_config(node_config) -%}
+    {%- set scoped = scoped_roles(node_config) -%}
+    {%- for role in grantees if role not in declared -%}
+        {%- do problems.append(name ~ ": grants select to '" ~ role ~ "', which is not declared in vars.analytics_roles") -%}
+    {%- endfor -%}
+    {%- if 'scoped_roles' in rs and not rs['scoped_roles'] -%}
+        {%- do problems.append(name ~ ": row_security.scoped_roles is empty; leave it out (default: vars.tenant_scoped_roles) or name the roles that see only their own tenants' rows") -%}
+    {%- endif -%}
+    {%- for role in grantees if role in var('tenant_scoped_roles') and role not in scoped -%}
+        {%- do problems.append(name ~ ": grants select to tenant-scoped role '" ~ role ~ "' but row_security.scoped_roles leaves it out, so it would see every tenant's rows") -%}
+    {%- endfor -%}
+    {%- set scoped_grantees = grantees | select('in', scoped) | list -%}
+    {%- if scoped_grantees and materialized != 'view' and not rs.get('tenant_column') -%}
+        {%- do problems.append(name ~ ": granted to tenant-scoped role(s) " ~ scoped_grantees | join(', ')
+            ~ " but has no meta.row_security.tenant_column, so every tenant's rows would be visible") -%}
+    {%- endif -%}
+    {%- for role in (rs.get('windows') or {}).keys() if role not in grantees -%}
+        {%- do problems.append(name ~ ": row_security.windows names '" ~ role ~ "', which has no select grant") -%}
+    {%- endfor -%}
+    {{ return(problems) }}
+{%- endmacro -%}
+
+{%- macro raise_access_problems(problems) -%}
     {%- if problems -%}
         {{ exceptions.raise_compiler_error("access configuration (README, 'Security model'):\n  - " ~ problems | join("\n  - ")) }}
     {%- endif -%}
-    {{ return(problems) }}
 {%- endmacro -%}
 
 {%- macro role_list(roles) -%}

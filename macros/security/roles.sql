@@ -36,22 +36,52 @@
     $ta$;
     {%- endfor %}
 
+    {#- Connecting is a privilege too (the embedded warehouse takes it from PUBLIC, sql/security_lockdown.sql):
+        every declared role may connect, when the dbt role may hand that on. -#}
+    do $ta$
+    begin
+        if has_database_privilege(current_user, current_database(), 'connect with grant option') then
+            {%- for role in roles.keys() %}
+            execute format('grant connect on database %I to {{ adapter.quote(role) }}', current_database());
+            {%- endfor %}
+        end if;
+    end
+    $ta$;
+
     create schema if not exists analytics_security;
     revoke all on schema analytics_security from public;
     comment on schema analytics_security is 'Who may see which tenant. Written by admins only; read by the row-level security policies.';
+    {#- Keyed by the role itself (regrole stores its OID), not its name: a login dropped and re-created under the
+        same name is a new role and inherits no tenant. -#}
     create table if not exists analytics_security.tenant_logins (
-        login_name name not null,
+        login regrole not null,
         tenant_id uuid not null,
         granted_at timestamptz not null default now(),
         granted_by name not null default current_user,
-        primary key (login_name, tenant_id)
+        primary key (login, tenant_id)
     );
+    {#- A map from before (keyed by login_name): keep the rows whose login exists, keyed by its OID. -#}
+    do $ta$
+    begin
+        if exists (select from pg_attribute where attrelid = 'analytics_security.tenant_logins'::regclass
+                   and attname = 'login_name' and not attisdropped) then
+            alter table analytics_security.tenant_logins add column login regrole;
+            update analytics_security.tenant_logins set login = to_regrole(login_name::text);
+            delete from analytics_security.tenant_logins where login is null;
+            alter table analytics_security.tenant_logins drop column login_name;
+            alter table analytics_security.tenant_logins alter column login set not null;
+            alter table analytics_security.tenant_logins add primary key (login, tenant_id);
+        end if;
+    end
+    $ta$;
     comment on table analytics_security.tenant_logins is
-        'One row per (login, tenant) the login may see. A tenant-scoped login sees only its own rows here; only {{ admin }} writes.';
+        'One row per (login, tenant) the login may see, keyed by the login role (its OID). A tenant-scoped login sees only its own rows here; only {{ admin }} writes.';
+    comment on column analytics_security.tenant_logins.login is
+        'The login role (regrole: written and shown as its name, stored as its OID, so a re-created role of the same name is not mapped).';
     alter table analytics_security.tenant_logins enable row level security;
     drop policy if exists ta_own_login on analytics_security.tenant_logins;
     create policy ta_own_login on analytics_security.tenant_logins
-        as permissive for select using (login_name = current_user);
+        as permissive for select using (login = to_regrole(current_user::text));
     drop policy if exists ta_admin on analytics_security.tenant_logins;
     create policy ta_admin on analytics_security.tenant_logins
         as permissive for all to {{ adapter.quote(admin) }} using (true) with check (true);

@@ -34,6 +34,7 @@
         {{ drop_project_policies(relation) }};
         {%- if rs.get('tenant_column') %}
         alter table {{ relation }} enable row level security;
+        {{ hide_tenant_volumes(relation, rs['tenant_column']) }};
         {%- for role in grantees %}
         create policy {{ adapter.quote('ta_select_' ~ role) }} on {{ relation }}
             as permissive for select to {{ adapter.quote(role) }}
@@ -55,9 +56,7 @@
     {%- set relation = api.Relation.create(database=target.database, schema=schema, identifier=table, type='table') -%}
     {%- set declared = var('analytics_roles').keys() | list -%}
     {%- set grantees = access_grantees(config) -%}
-    {%- for role in grantees if role not in declared -%}
-        {{ exceptions.raise_compiler_error(table ~ ": grants select to '" ~ role ~ "', which is not declared in vars.analytics_roles") }}
-    {%- endfor -%}
+    {%- do raise_access_problems(access_config_problems(table, config, 'table')) -%}
     {%- set statements -%}
         {{ hook_role() }}
         revoke all on {{ relation }} from public;
@@ -92,7 +91,8 @@
 {#-
     Who the querying role is, as tenants. var('tenant_identity_source') chooses:
       login_mapping (default): the tenants mapped to the login (current_user) in
-          analytics_security.tenant_logins, a table only admins write. Nothing a session can set changes it.
+          analytics_security.tenant_logins (keyed by the role's OID), a table only admins write. Nothing a session
+          can set changes it.
       jwt_claims: the Supabase / PostgREST way, for a trusted service that connects, switches to a
           tenant-scoped role and sets request.jwt.claims per request. The claim named by var('jwt_tenant_claim')
           must hold the tenant id, and the claims must carry either an analytics role (spec 002: owner or admin,
@@ -103,7 +103,10 @@
 {% macro tenant_identity_predicate(column) -%}
     {%- set source = var('tenant_identity_source') -%}
     {%- if source == 'login_mapping' -%}
-        {{ column }} in (select m.tenant_id from analytics_security.tenant_logins as m where m.login_name = current_user)
+        {#- = any(array(...)): an InitPlan the planner can use as an index condition on the tenant column, so a
+            tenant's scan starts from its own rows (README, "Security model", what a tenant can learn). -#}
+        {{ column }} = any(array(
+            select m.tenant_id from analytics_security.tenant_logins as m where m.login = to_regrole(current_user::text)))
     {%- elif source == 'jwt_claims' -%}
         {%- set claims = "nullif(current_setting('request.jwt.claims', true), '')::jsonb" -%}
         {%- set roles = var('jwt_analytics_roles') -%}
@@ -127,6 +130,37 @@
         loop
             execute format('drop policy %I on %I.%I', p.policyname, '{{ relation.schema }}', '{{ relation.identifier }}');
         end loop;
+    end
+    $ta$
+{%- endmacro %}
+
+{#-
+    What a tenant's plans reveal of other tenants (README, "Security model"). The planner estimates rows from
+    the table's statistics whoever asks, so EXPLAIN of `tenant_id = <other>` or `project_id <= X` would show
+    other tenants' volumes: identifier (uuid) columns of a row-secured table keep no statistics. And a scan
+    that fetched other tenants' rows by the caller's own predicate before the policy removed them would count
+    them in EXPLAIN ANALYZE: an index on the tenant column lets the policy's `= any(array(...))` be the index
+    condition, so a tenant's scans start from its own rows.
+-#}
+{% macro hide_tenant_volumes(relation, tenant_column) -%}
+    do $ta$
+    declare a record;
+    begin
+        for a in
+            select attname from pg_attribute
+            where attrelid = '{{ relation }}'::regclass and attnum > 0 and not attisdropped
+              and atttypid = 'uuid'::regtype and coalesce(attstattarget, -1) <> 0
+        loop
+            execute format('alter table {{ relation }} alter column %I set statistics 0', a.attname);
+        end loop;
+        if not exists (
+            select from pg_index as i
+            where i.indrelid = '{{ relation }}'::regclass
+              and i.indkey[0] = (select attnum from pg_attribute
+                                 where attrelid = '{{ relation }}'::regclass and attname = '{{ tenant_column }}')
+        ) then
+            create index on {{ relation }} ({{ adapter.quote(tenant_column) }});
+        end if;
     end
     $ta$
 {%- endmacro %}

@@ -55,7 +55,7 @@ def warehouse() -> Iterator[ConnectionSettings]:
     admin.close()
     ensure_database(settings, TEST_DATABASE)
     test_settings = settings.with_database(TEST_DATABASE)
-    bootstrap(test_settings)
+    bootstrap(test_settings, lock_down=True)
     saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "TA_RAW_SCHEMA",
                                    "TA_LLM_RAW_SCHEMA")}
     os.environ.update(test_settings.as_env())

@@ -2,26 +2,40 @@
 
 Relations are found in the catalog rather than listed here, so every model a later domain adds is covered:
 "tenant-scoped" means the tenant role may select it; "analytics schemas" are the schemas the dbt role owns.
-The embedded warehouse trusts local logins, so these tests exercise authorization, not authentication.
+Every login has a password and the embedded warehouse checks it (scram-sha-256), so these tests log in as a
+real client would; the first tests attack authentication itself.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
+import shutil
+import stat
+import threading
+import time
 import uuid
 
 import psycopg2
 import pytest
 
 from conftest import fetch
+from orchestration.project import PROJECT_ROOT
+from orchestration.security import add_tenant_login
+from orchestration.warehouse import EmbeddedWarehouse, WarehouseError
 
 TENANT_ROLE, BI_ROLE, ADMIN_ROLE, OWNER_ROLE = "analytics_tenant", "analytics_bi_reader", "analytics_admin", "analytics_owner"
 RAW_SCHEMAS = ("raw_tryon", "raw_llm")
 
 
-def as_login(settings, login: str):
-    return settings.__class__(settings.host, settings.port, login, "", settings.database)
+def password_of(login: str) -> str:
+    return f"pw-{login}-7Qx"
+
+
+def as_login(settings, login: str, password: str | None = None):
+    return settings.__class__(settings.host, settings.port, login,
+                              password_of(login) if password is None else password, settings.database)
 
 
 @contextlib.contextmanager
@@ -72,9 +86,9 @@ def secured(sample_loaded, dbt):
     with conn.cursor() as cur:
         for login, role in logins.items():
             cur.execute(f"drop role if exists {login}")
-            cur.execute(f"create role {login} login in role {role}")
+            cur.execute(f"create role {login} login password '{password_of(login)}' in role {role}")
         cur.execute("delete from analytics_security.tenant_logins")
-        cur.execute("insert into analytics_security.tenant_logins (login_name, tenant_id) values "
+        cur.execute("insert into analytics_security.tenant_logins (login, tenant_id) values "
                     "('tenant_a', %s), ('tenant_b', %s)", tuple(tenants))
     conn.close()
     return {"settings": settings, "a": tenants[0], "b": tenants[1]}
@@ -134,10 +148,10 @@ def test_session_variables_and_claims_do_not_widen_a_tenant(secured):
 def test_tenant_cannot_rewrite_the_login_map(secured):
     s = secured["settings"]
     with session(s, "tenant_a") as cur:
-        cur.execute("select login_name, tenant_id::text from analytics_security.tenant_logins")
+        cur.execute("select login::text, tenant_id::text from analytics_security.tenant_logins")
         assert cur.fetchall() == [("tenant_a", secured["a"])]
     attempts = [
-        "insert into analytics_security.tenant_logins (login_name, tenant_id) values ('tenant_a', %s)",
+        "insert into analytics_security.tenant_logins (login, tenant_id) values ('tenant_a', %s)",
         "update analytics_security.tenant_logins set tenant_id = %s",
         "delete from analytics_security.tenant_logins where tenant_id <> %s",
     ]
@@ -201,14 +215,23 @@ def test_dashboard_stats_function_returns_only_the_callers_projects(secured):
 
 
 def test_a_leaky_function_sees_only_the_tenants_own_rows(secured):
-    """A tenant's own function in a WHERE clause runs after the row-level security filter."""
+    """A function in a WHERE clause runs after the row-level security filter. Tenants cannot create one (no
+    TEMP, no CREATE anywhere), so an admin-made leaky function stands in for it."""
     s = secured["settings"]
-    with session(s, "tenant_a") as cur:
-        cur.execute("""create function pg_temp.peek(t uuid) returns boolean language plpgsql cost 0.0000001 as
-                       $$ begin raise notice 'saw %', t; return true; end $$""")
-        cur.execute("select count(*) from marts.tenant_tryon_daily where pg_temp.peek(tenant_id)")
-        seen = {n.split("saw ")[1].strip() for n in cur.connection.notices}
-    assert seen == {secured["a"]}
+    conn = s.connect()
+    with conn.cursor() as cur:
+        cur.execute("""create or replace function public.ta_test_peek(t uuid) returns boolean language plpgsql
+                       cost 0.0000001 as $$ begin raise notice 'saw %', t; return true; end $$""")
+        cur.execute("grant execute on function public.ta_test_peek(uuid) to tenant_a")
+    try:
+        with session(s, "tenant_a") as cur:
+            cur.execute("select count(*) from marts.tenant_tryon_daily where public.ta_test_peek(tenant_id)")
+            seen = {n.split("saw ")[1].strip() for n in cur.connection.notices}
+        assert seen == {secured["a"]}
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("drop function public.ta_test_peek(uuid)")
+        conn.close()
 
 
 def test_pg_stats_shows_a_tenant_nothing_of_row_secured_tables(secured):
@@ -254,9 +277,9 @@ def test_admin_sees_everything(secured):
             cur.execute(f"select count(*) from {name}")
             superuser_count = fetch(s, f"select count(*) as n from {name}")[0]["n"]
             assert cur.fetchone()[0] == superuser_count, name
-        cur.execute("insert into analytics_security.tenant_logins (login_name, tenant_id) values ('tenant_unmapped', %s)",
+        cur.execute("insert into analytics_security.tenant_logins (login, tenant_id) values ('tenant_unmapped', %s)",
                     (secured["b"],))
-        cur.execute("delete from analytics_security.tenant_logins where login_name = 'tenant_unmapped'")
+        cur.execute("delete from analytics_security.tenant_logins where login = 'tenant_unmapped'::regrole")
 
 
 def test_policies_survive_incremental_runs_and_full_refreshes(secured, dbt):
@@ -275,7 +298,7 @@ def test_jwt_claims_mode_for_a_trusted_service(secured, dbt):
     execute = s.connect()
     with execute.cursor() as cur:
         cur.execute("drop role if exists api_service")
-        cur.execute(f"create role api_service login in role {TENANT_ROLE}")
+        cur.execute(f"create role api_service login password '{password_of('api_service')}' in role {TENANT_ROLE}")
     execute.close()
     jwt = {"tenant_identity_source": "jwt_claims"}
     dbt("run", "--select", "tenant_tryon_daily", extra_vars=jwt)
@@ -315,14 +338,15 @@ def test_the_mechanism_expresses_spec_004s_role_matrix(secured, dbt):
             cur.execute(f"drop role if exists {role}_login")
             cur.execute(f"drop role if exists {role}")
             cur.execute(f"create role {role} nologin")
-            cur.execute(f"create role {role}_login login in role {role}")
+            cur.execute(f"create role {role}_login login password '{password_of(role + '_login')}' in role {role}")
         cur.execute(f"grant usage on schema marts to analytics_reader, analytics_monitor")
+        cur.execute("grant connect on database analytics_test to analytics_reader, analytics_monitor")
         cur.execute("drop table if exists marts.metrics_daily_fulfillment_probe")
         cur.execute(f"""create table marts.metrics_daily_fulfillment_probe as
             select (current_date - d) as metric_date, r::uuid as reader_id, d as orders
             from generate_series(0, 59) d, unnest(array['{reader_a}', '{reader_b}']) r""")
         cur.execute(f"alter table marts.metrics_daily_fulfillment_probe owner to {OWNER_ROLE}")
-        cur.execute("insert into analytics_security.tenant_logins (login_name, tenant_id) values "
+        cur.execute("insert into analytics_security.tenant_logins (login, tenant_id) values "
                     "('analytics_reader_login', %s)", (reader_a,))
     conn.close()
     roles = {ADMIN_ROLE: "admins", BI_ROLE: "bi", TENANT_ROLE: "tenants",
@@ -347,5 +371,241 @@ def test_the_mechanism_expresses_spec_004s_role_matrix(secured, dbt):
     conn = s.connect()
     with conn.cursor() as cur:
         cur.execute("drop table marts.metrics_daily_fulfillment_probe")
-        cur.execute("delete from analytics_security.tenant_logins where login_name = 'analytics_reader_login'")
+        cur.execute("delete from analytics_security.tenant_logins where login = 'analytics_reader_login'::regrole")
     conn.close()
+
+
+# -- issue 18: authentication, side channels, configuration holes, stale identities, zero downtime ------------
+
+def can_connect(settings, login: str, password: str, database: str | None = None) -> bool:
+    target = as_login(settings, login, password)
+    if database:
+        target = target.with_database(database)
+    try:
+        target.connect().close()
+    except WarehouseError:
+        return False
+    return True
+
+
+def test_passwords_are_checked_and_secrets_are_private(secured):
+    s = secured["settings"]
+    assert can_connect(s, "tenant_a", password_of("tenant_a"))
+    assert not can_connect(s, "tenant_a", "wrong-password")
+    assert not can_connect(s, "tenant_a", "")
+    assert not can_connect(s, "postgres", "")
+    assert not can_connect(s, "postgres", "postgres")
+    server = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest", port=s.port)
+    for path in (server.log_file, server.password_file):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, f"{path} is readable by others ({oct(mode)})"
+    assert can_connect(s, "postgres", server.password())
+    # Over the unix socket too: no trust anywhere.
+    hba = (server.data_dir / "pg_hba.conf").read_text()
+    assert all(line.split()[-1] == "scram-sha-256" for line in hba.splitlines()
+               if line.strip() and not line.startswith("#")), hba
+
+
+def test_read_only_logins_cannot_write_large_objects_temp_tables_or_reach_other_databases(secured):
+    s = secured["settings"]
+    for login in ("tenant_a", "bi_login"):
+        assert denied(s, login, "select lo_from_bytea(0, 'x')"), login
+        assert denied(s, login, "select lo_create(0)"), login
+        assert denied(s, login, "create temporary table sneaky (x int)"), login
+        assert denied(s, login, "create function pg_temp.sneaky() returns int language sql as 'select 1'"), login
+        assert not can_connect(s, login, password_of(login), database="postgres"), login
+    assert fetch(s, "select count(*) as n from pg_largeobject_metadata")[0]["n"] == 0
+
+
+def test_other_logins_and_their_sessions_are_hidden(secured):
+    s = secured["settings"]
+    with session(s, "tenant_b"):  # tenant_b is online while tenant_a looks
+        for login in ("tenant_a", "bi_login"):
+            for statement in ("select rolname from pg_roles", "select usename from pg_user",
+                              "select * from pg_auth_members", "select usename, backend_start from pg_stat_activity",
+                              "select * from pg_stat_get_activity(null)", "select * from pg_locks"):
+                assert denied(s, login, statement), (login, statement)
+
+
+def test_statistics_views_do_not_count_other_tenants_rows(secured):
+    s = secured["settings"]
+    for statement in (
+        "select n_live_tup from pg_stat_user_tables where relname = 'tenant_tryon_daily'",
+        "select idx_tup_fetch from pg_stat_xact_user_tables where relname = 'tenant_tryon_daily'",
+        "select heap_blks_read from pg_statio_user_tables where relname = 'tenant_tryon_daily'",
+        "select pg_stat_get_live_tuples('marts.tenant_tryon_daily'::regclass)",
+        "select pg_relation_size('marts.tenant_tryon_daily')",
+        "select pg_total_relation_size('intermediate.int_tryon__jobs_enriched')",
+    ):
+        assert denied(s, "tenant_a", statement), statement
+
+
+def plan(cur, query: str, params: tuple = (), analyze: bool = True) -> str:
+    """The plan as the caller sees it, with the probed values blanked out (they differ by design)."""
+    options = "analyze, timing off, summary off" if analyze else "costs on"
+    cur.execute(f"explain ({options}) {query}", params)
+    lines = [r[0] for r in cur.fetchall()]
+    # The planner's own buffer use (catalog caches, warm or cold) is not the table's data.
+    text = "\n".join(lines[:lines.index("Planning:")] if "Planning:" in lines else lines)
+    for value in params:
+        text = text.replace(str(value), "<probe>")
+    # Pages found in shared buffers or read from disk depend on what was cached before; their sum is the work.
+    return re.sub(r"shared hit=(\d+) read=(\d+)", lambda m: f"shared hit={int(m[1]) + int(m[2])}", text)
+
+
+def analyze_tenant_tables(s) -> None:
+    conn = s.connect()
+    with conn.cursor() as cur:
+        for name in ("marts.tenant_tryon_daily", "intermediate.int_tryon__jobs_enriched", "marts.usage_aggregations_daily"):
+            cur.execute(f"analyze {name}")
+    conn.close()
+
+
+def test_plans_reveal_nothing_of_other_tenants_by_tenant_id(secured):
+    """EXPLAIN (estimates) and EXPLAIN ANALYZE (rows removed, buffers) of a tenant-id probe read the same whatever
+    other tenants hold: probing another tenant's id looks like probing an id nobody has, and range probes that
+    split the other tenants differently look alike."""
+    s, a, b = secured["settings"], secured["a"], secured["b"]
+    analyze_tenant_tables(s)
+    nobody = str(uuid.uuid4())
+    tenants = [r["tenant_id"] for r in fetch(s, "select distinct tenant_id::text from marts.tenant_tryon_daily order by 1")]
+    below_a, above_a = [t for t in tenants if t < a], [t for t in tenants if t > a]
+    pairs = ([(below_a[0], below_a[-1])] if len(below_a) > 1 else []) + \
+            ([(above_a[0], above_a[-1])] if len(above_a) > 1 else [])
+    assert pairs, "the test tenants leave no room for range probes"
+    with session(s, "tenant_a") as cur:
+        for name in ("marts.tenant_tryon_daily", "public.tenant_tryon_daily_v", "marts.usage_aggregations_daily",
+                     "intermediate.int_tryon__jobs_enriched", "public.tryon_jobs_enriched_v"):
+            for analyze in (False, True):
+                q = f"select 1 from {name} where tenant_id = %s"
+                assert plan(cur, q, (b,), analyze) == plan(cur, q, (nobody,), analyze), (name, analyze)
+            for low, high in pairs:
+                for op in ("<=", ">="):
+                    q = f"select 1 from {name} where tenant_id {op} %s"
+                    assert plan(cur, q, (low,)) == plan(cur, q, (high,)), (name, op)
+
+
+def test_what_a_tenant_sql_login_can_still_learn_is_written_down(secured):
+    """Not closable for a SQL login: a probe on another indexed column (a project id here) is answered from that
+    column's index before row-level security filters, so EXPLAIN ANALYZE counts every tenant's matching rows.
+    The README says so, and names the deployment that closes it; this test fails when either changes."""
+    s, b = secured["settings"], secured["b"]
+    analyze_tenant_tables(s)
+    other_project = fetch(s, "select project_id::text from marts.usage_aggregations_daily where tenant_id = %s limit 1",
+                          (b,))[0]["project_id"]
+    q = "select 1 from marts.usage_aggregations_daily where project_id = %s"
+    with session(s, "tenant_a") as cur:
+        assert plan(cur, q, (other_project,), False) == plan(cur, q, (str(uuid.uuid4()),), False), "estimates leak"
+        leaks = plan(cur, q, (other_project,)) != plan(cur, q, (str(uuid.uuid4()),))
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    if leaks:
+        assert "What a tenant's SQL login can still learn" in readme
+        assert "EXPLAIN ANALYZE" in readme and "jwt_claims" in readme
+
+
+def test_a_tenant_scoped_grant_that_would_not_filter_is_refused(secured, dbt):
+    """row_security.scoped_roles: [] (or one that leaves out a tenant-scoped grantee) stops the build."""
+    probe_dir = PROJECT_ROOT / "models" / "marts" / "zz_security_probe"
+    probe_dir.mkdir()
+    try:
+        (probe_dir / "zz_scoped_probe.sql").write_text("select tenant_id from {{ ref('tenant_tryon_daily') }}\n")
+        for scoped in ("[]", "[analytics_bi_reader]"):
+            (probe_dir / "_zz__models.yml").write_text(f"""version: 2
+models:
+  - name: zz_scoped_probe
+    config:
+      grants:
+        select: [analytics_admin, analytics_bi_reader, analytics_tenant]
+      meta:
+        row_security:
+          tenant_column: tenant_id
+          scoped_roles: {scoped}
+""")
+            result = dbt("run", "--select", "zz_scoped_probe", check=False)
+            assert result.returncode != 0, scoped
+            assert "zz_scoped_probe" in result.stdout and "scoped_roles" in result.stdout, result.stdout[-3000:]
+            assert fetch(secured["settings"], "select to_regclass('marts.zz_scoped_probe') as r")[0]["r"] is None
+    finally:
+        shutil.rmtree(probe_dir)
+    config = {"grants": {"select": [ADMIN_ROLE, TENANT_ROLE]},
+              "meta": {"row_security": {"tenant_column": "tenant_id", "scoped_roles": []}}}
+    result = dbt("run-operation", "apply_access_config", "--args",
+                 json.dumps({"schema": "marts", "table": "tenant_tryon_daily", "config": config}), check=False)
+    assert result.returncode != 0 and "scoped_roles is empty" in result.stdout
+
+
+def test_a_recreated_login_inherits_no_tenant_and_wider_logins_are_refused(secured):
+    s, b = secured["settings"], secured["b"]
+    conn = s.connect()
+    with conn.cursor() as cur:
+        cur.execute("drop role if exists shop_recycled")
+        cur.execute(f"create role shop_recycled login password '{password_of('shop_recycled')}' in role {TENANT_ROLE}")
+        cur.execute("insert into analytics_security.tenant_logins (login, tenant_id) values ('shop_recycled', %s)", (b,))
+    with session(s, "shop_recycled") as cur:
+        cur.execute("select count(distinct tenant_id) from marts.tenant_tryon_daily")
+        assert cur.fetchone()[0] == 1
+    with conn.cursor() as cur:  # dropped without deleting its mapping, then a new login takes the name
+        cur.execute("drop role shop_recycled")
+        cur.execute(f"create role shop_recycled login password '{password_of('shop_recycled')}' in role {TENANT_ROLE}")
+    try:
+        with session(s, "shop_recycled") as cur:
+            cur.execute("select count(*) from marts.tenant_tryon_daily")
+            assert cur.fetchone()[0] == 0
+            cur.execute("select count(*) from analytics_security.tenant_logins")
+            assert cur.fetchone()[0] == 0
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("drop role shop_recycled")
+        conn.close()
+    for login in ("bi_login", "admin_login"):
+        with pytest.raises(WarehouseError, match="already reads more"):
+            add_tenant_login(s, login, b, password="x")
+    with session(s, "bi_login") as cur:
+        cur.execute("select count(distinct tenant_id) from marts.tenant_tryon_daily")
+        assert cur.fetchone()[0] > 2
+    assert fetch(s, "select count(*) as n from analytics_security.tenant_logins where login::text = 'bi_login'")[0]["n"] == 0
+
+
+def test_public_views_stay_answerable_during_builds(secured, dbt):
+    """Readers in a loop, as the BI login and as a tenant, through a full refresh and an incremental run: every
+    read of every public view they may read succeeds, and a tenant keeps seeing only its own rows."""
+    s, a = secured["settings"], secured["a"]
+    views = relations(s, f"n.nspname = 'public' and c.relkind = 'v' and pg_get_userbyid(c.relowner) = '{OWNER_ROLE}'")
+    tenant_views = [v for v in views if v in tenant_scoped(s)]
+    assert len(views) >= 10 and "public.tenant_tryon_daily_v" in tenant_views
+    errors: list[str] = []
+    reads = {"bi_login": 0, "tenant_a": 0}
+    stop = threading.Event()
+
+    def reader(login: str, names: list[str]) -> None:
+        conn = as_login(s, login).connect()
+        with conn.cursor() as cur:
+            while not stop.is_set():
+                for name in names:
+                    try:
+                        cur.execute(f"select count(*), count(distinct tenant_id) filter (where tenant_id::text <> %s) "
+                                    f"from {name}" if login == "tenant_a" else f"select count(*) from {name}",
+                                    (a,) if login == "tenant_a" else None)
+                        row = cur.fetchone()
+                        if login == "tenant_a" and row[1]:
+                            errors.append(f"{login} saw other tenants in {name}")
+                        reads[login] += 1
+                    except psycopg2.Error as exc:
+                        errors.append(f"{login} {name}: {str(exc).strip().splitlines()[0]}")
+                time.sleep(0.02)
+        conn.close()
+
+    threads = [threading.Thread(target=reader, args=("bi_login", views)),
+               threading.Thread(target=reader, args=("tenant_a", tenant_views))]
+    for t in threads:
+        t.start()
+    try:
+        dbt("run", "--full-refresh")
+        dbt("run")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors, errors[:10]
+    assert reads["bi_login"] > 10 * len(views) and reads["tenant_a"] > 10 * len(tenant_views), reads
+    assert_sees_only(s, "tenant_a", a)

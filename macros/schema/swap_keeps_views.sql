@@ -1,0 +1,77 @@
+{#-
+    Readers never meet a missing relation (README, "Security model", zero downtime). dbt replaces a table or view
+    by renaming the old one to <name>__dbt_backup, renaming the new one into place, and dropping the backup with
+    CASCADE after the commit: the views over the old relation (the public views over the marts) went with it and
+    answered "relation does not exist" until their own models ran again. This override of dbt's rename, inside
+    the model's transaction:
+      - before the old relation becomes the backup, locks the views over it (in the order readers lock them:
+        view, then table, so no reader deadlocks with the swap); readers of those views wait, they do not fail;
+      - after the new relation takes the name, re-points those views at it with CREATE OR REPLACE VIEW (same
+        OID: grants, comments and security_invoker kept), so nothing depends on the backup when it is dropped.
+    A view whose columns no longer fit the new relation is left to the old behaviour (dropped with the backup,
+    re-created by its own model), with a warning.
+-#}
+{% macro postgres__rename_relation(from_relation, to_relation) -%}
+    {%- set target_name = adapter.quote_as_configured(to_relation.identifier, 'identifier') -%}
+    {%- set backup = make_backup_relation(from_relation, from_relation.type) -%}
+    {%- set intermediate = make_intermediate_relation(to_relation) -%}
+    {% call statement('rename_relation') -%}
+        {%- if to_relation.identifier == backup.identifier %}
+        {{ lock_dependent_views(from_relation) }};
+        {%- endif %}
+        {#- `if exists`: a view that did not fit a new table was dropped with that table's backup. #}
+        alter table {% if to_relation.identifier == backup.identifier %}if exists {% endif %}{{ from_relation }} rename to {{ target_name }};
+        {%- if from_relation.identifier == intermediate.identifier %}
+        {{ repoint_dependent_views(make_backup_relation(to_relation, to_relation.type), to_relation) }};
+        {%- endif %}
+    {%- endcall %}
+{%- endmacro %}
+
+{#- The views whose query reads `relation` directly (rewrite rules depending on it). -#}
+{% macro dependent_views_query(relation) -%}
+    select distinct c.oid::regclass as view_name, c.reloptions, pg_get_viewdef(c.oid) as definition
+    from pg_depend as d
+    inner join pg_rewrite as r on r.oid = d.objid
+    inner join pg_class as c on c.oid = r.ev_class
+    where d.classid = 'pg_rewrite'::regclass
+      and d.refobjid = to_regclass('{{ relation }}')
+      and c.oid <> d.refobjid
+      and c.relkind = 'v'
+{%- endmacro %}
+
+{% macro lock_dependent_views(relation) -%}
+    do $ta$
+    declare v record;
+    begin
+        {# A no-op option change takes the view's ACCESS EXCLUSIVE lock and nothing else (LOCK TABLE on a view
+            would lock every relation under it, the raw tables of a staging view included). #}
+        for v in {{ dependent_views_query(relation) }} loop
+            begin
+                execute format('alter view %s reset (check_option)', v.view_name);
+            exception when insufficient_privilege then
+                null;  -- not our view: dbt's own behaviour applies to it
+            end;
+        end loop;
+    end
+    $ta$
+{%- endmacro %}
+
+{% macro repoint_dependent_views(backup, target) -%}
+    do $ta$
+    declare v record;
+    begin
+        for v in {{ dependent_views_query(backup) }} loop
+            begin
+                execute format(
+                    'create or replace view %s%s as %s',
+                    v.view_name,
+                    case when v.reloptions is null then '' else ' with (' || array_to_string(v.reloptions, ', ') || ')' end,
+                    replace(v.definition, '{{ backup.identifier }}', '{{ target.identifier }}')
+                );
+            exception when others then
+                raise warning 'view % no longer fits {{ target }} (%); it is re-created by its own model', v.view_name, sqlerrm;
+            end;
+        end loop;
+    end
+    $ta$
+{%- endmacro %}
