@@ -1,16 +1,19 @@
-"""Command line: `python -m orchestration.cli --help` (the Makefile's targets call it)."""
+"""tenant-analytics: the warehouse, sample data, Dagster runs, the summary and the benchmark.
+
+The Makefile's targets call these commands (`python -m orchestration.cli COMMAND --help`).
+"""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from .project import PROJECT_ROOT, ensure_profiles
+import click
+
+from .project import PROJECT_ROOT, dbt_executable, ensure_profiles
 from .sample_data import LLM, TRYON, SampleSpec, load_sample_data
 from .security import add_tenant_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
@@ -55,8 +58,7 @@ def dbt_command(args: list[str], check: bool = True) -> int:
     """Run the dbt CLI of this virtualenv in the project folder."""
     ensure_profiles()
     env = {**os.environ, **connection().as_env(), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
-    dbt = Path(sys.executable).with_name("dbt")
-    result = subprocess.run([str(dbt), *args], cwd=PROJECT_ROOT, env=env)
+    result = subprocess.run([dbt_executable(), *args], cwd=PROJECT_ROOT, env=env)
     if check and result.returncode != 0:
         raise SystemExit(f"dbt {' '.join(args)} failed (exit {result.returncode})")
     return result.returncode
@@ -90,28 +92,19 @@ def cmd_warehouse(action: str) -> None:
             raise SystemExit(1)
 
 
-def cmd_load_sample(args: argparse.Namespace) -> None:
-    anchor = dt.datetime.fromisoformat(args.anchor) if args.anchor else None
-    spec = SampleSpec(
-        seed=args.seed,
-        tenants=args.tenants,
-        jobs=args.jobs,
-        llm_requests=args.llm_requests,
-        days=args.days,
-        **({"anchor": anchor} if anchor else {}),
-    )
+def cmd_load_sample(spec: SampleSpec, force: bool = False) -> None:
     settings = connection()
     for domain, schema in ((TRYON, raw_schema()), (LLM, llm_raw_schema())):
-        load_sample_data(settings, schema, spec, force=args.force, log=_say, domain=domain)
+        load_sample_data(settings, schema, spec, force=force, log=_say, domain=domain)
         grant_raw_read(settings, schema)
 
 
-def cmd_tenant_login(args: argparse.Namespace) -> None:
-    add_tenant_login(connection(), args.login, args.tenant_id, password=os.environ.get("TA_TENANT_PASSWORD"))
-    _say(f"login {args.login} may now read the rows of tenant {args.tenant_id} (and no other tenant's)")
+def cmd_tenant_login(login: str, tenant_id: str) -> None:
+    add_tenant_login(connection(), login, tenant_id, password=os.environ.get("TA_TENANT_PASSWORD"))
+    _say(f"login {login} may now read the rows of tenant {tenant_id} (and no other tenant's)")
 
 
-def materialize(full_refresh: bool = False, partition: str | None = None) -> None:
+def materialize(full_refresh: bool = False, partition: str | None = None, as_of: str | None = None) -> None:
     """Materialize every asset through Dagster: the job the hourly schedule runs."""
     dbt_command(["parse", "--quiet"])
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
@@ -124,7 +117,8 @@ def materialize(full_refresh: bool = False, partition: str | None = None) -> Non
 
     job = defs.resolve_job_def("analytics_all_assets")
     partition = partition or schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
-    run_config = {"ops": {"analytics_dbt_assets": {"config": {"full_refresh": full_refresh}}}}
+    config = {"full_refresh": full_refresh, **({"as_of": as_of} if as_of else {})}
+    run_config = {"ops": {"analytics_dbt_assets": {"config": config}}}
     started = time.monotonic()
     kind = "full refresh" if full_refresh else f"incremental run for the changes of {partition}"
     _say(f"materializing every asset through Dagster ({kind}) ...")
@@ -198,28 +192,30 @@ def cmd_summary() -> None:
     print("  stop warehouse : make warehouse-stop")
 
 
-def cmd_run(args: argparse.Namespace) -> None:
+def cmd_run(spec: SampleSpec, force: bool = False, full_refresh: bool = False) -> None:
     started = time.monotonic()
     cmd_warehouse("start")
-    cmd_load_sample(args)
-    materialize(full_refresh=args.full_refresh)
+    cmd_load_sample(spec, force)
+    materialize(full_refresh=full_refresh)
     cmd_summary()
     _say(f"done in {time.monotonic() - started:.1f}s")
 
 
-def cmd_bench(args: argparse.Namespace) -> None:
-    from .bench import Bench, BenchConfig, rewrite_report, write_report
+def cmd_bench(scale: float, tenants: int, days: int, tenant_reads: int, database: str, report_dir: str,
+              verify: bool, double_history: bool, rewrite_report: bool) -> None:
+    from bench.runner import Bench, BenchConfig, write_report
+    from bench.runner import rewrite_report as rewrite
 
-    if args.rewrite_report:
-        md_path = rewrite_report(Path(args.report_dir))
+    if rewrite_report:
+        md_path = rewrite(Path(report_dir))
         print(md_path.read_text(encoding="utf-8"))
         _say(f"report rewritten from its JSON with the current bench/NOTES.md: {md_path}")
         return
     if _uses_embedded():
         cmd_warehouse("start")
-    config = BenchConfig(scale=args.scale, tenants=args.tenants, days=args.days, tenant_reads=args.tenant_reads,
-                         database=args.database, report_dir=Path(args.report_dir), verify=args.verify,
-                         double_history=args.double_history, log=_say)
+    config = BenchConfig(scale=scale, tenants=tenants, days=days, tenant_reads=tenant_reads,
+                         database=database, report_dir=Path(report_dir), verify=verify,
+                         double_history=double_history, log=_say)
     report = Bench(connection(), config).run()
     json_path, md_path = write_report(report, config.report_dir)
     print()
@@ -227,74 +223,118 @@ def cmd_bench(args: argparse.Namespace) -> None:
     _say(f"report: {md_path} and {json_path} ({report['total_seconds']:.0f}s)")
 
 
+# -- the command line (click) ------------------------------------------------------------------------
+class _Group(click.Group):
+    """Any WarehouseError becomes one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WarehouseError as exc:
+            raise SystemExit(f"error: {exc}") from None
+
+
+def _sample_options(command):
+    """The sample-data options shared by load-sample and run."""
+    options = [
+        click.option("--jobs", type=int, default=lambda: int(os.environ.get("TA_SAMPLE_JOBS", 200_000)),
+                     show_default="200000, or $TA_SAMPLE_JOBS", help="try-on jobs (spec 000)"),
+        click.option("--llm-requests", type=int,
+                     default=lambda: int(os.environ.get("TA_SAMPLE_LLM_REQUESTS", 200_000)),
+                     show_default="200000, or $TA_SAMPLE_LLM_REQUESTS", help="LLM gateway requests (spec 001)"),
+        click.option("--tenants", type=int, default=lambda: int(os.environ.get("TA_SAMPLE_TENANTS", 60)),
+                     show_default="60, or $TA_SAMPLE_TENANTS"),
+        click.option("--days", type=int, default=90, show_default=True),
+        click.option("--seed", type=int, default=42, show_default=True),
+        click.option("--anchor", help="ISO timestamp the sample data ends at (default: this hour, UTC)"),
+        click.option("--force", is_flag=True, help="replace raw rows that are already there"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _sample_spec(jobs, llm_requests, tenants, days, seed, anchor) -> SampleSpec:
+    start = dt.datetime.fromisoformat(anchor) if anchor else None
+    return SampleSpec(seed=seed, tenants=tenants, jobs=jobs, llm_requests=llm_requests, days=days,
+                      **({"anchor": start} if start else {}))
+
+
+@click.group(cls=_Group, help=__doc__, context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    pass
+
+
+@cli.command("warehouse")
+@click.argument("action", type=click.Choice(["start", "stop", "status", "bootstrap"]))
+def warehouse_command(action: str) -> None:
+    """Start, stop or check the embedded PostgreSQL.
+
+    bootstrap: create the analytics_owner role dbt builds as and let it read the raw schemas ($TA_RAW_SCHEMAS,
+    comma-separated) - once per database, as a superuser ($TA_LOCK_DOWN=1 also closes PostgreSQL's side channels).
+    """
+    cmd_warehouse(action)
+
+
+@cli.command("tenant-login")
+@click.argument("login")
+@click.argument("tenant_id")
+def tenant_login_command(login: str, tenant_id: str) -> None:
+    """Create a tenant login (password from $TA_TENANT_PASSWORD) and map it to one tenant."""
+    cmd_tenant_login(login, tenant_id)
+
+
+@cli.command("load-sample")
+@_sample_options
+def load_sample_command(force: bool, **sample) -> None:
+    """Create the raw tables and load sample data if they are empty."""
+    cmd_load_sample(_sample_spec(**sample), force)
+
+
+@cli.command("materialize")
+@click.option("--full-refresh", is_flag=True, help="rebuild every incremental model from scratch")
+@click.option("--partition", help="a UTC day (YYYY-MM-DD) of changes to apply (default: the schedule's)")
+@click.option("--as-of", help="reference time of trailing windows, ISO 8601 (default: the run's start)")
+def materialize_command(full_refresh: bool, partition: str | None, as_of: str | None) -> None:
+    """Materialize every asset through Dagster (the job the hourly schedule runs)."""
+    materialize(full_refresh=full_refresh, partition=partition, as_of=as_of)
+
+
+@cli.command("summary")
+def summary_command() -> None:
+    """Print the global overview, top failure reasons and LLM totals."""
+    cmd_summary()
+
+
+@cli.command("run")
+@_sample_options
+@click.option("--full-refresh", is_flag=True)
+def run_command(force: bool, full_refresh: bool, **sample) -> None:
+    """Start the warehouse, load sample data if needed, materialize, summarize."""
+    cmd_run(_sample_spec(**sample), force=force, full_refresh=full_refresh)
+
+
+@cli.command("bench")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="1.0 = 10 million try-on jobs and 10 million LLM logs; 0.01 = 100,000 each")
+@click.option("--tenants", type=int, default=2000, show_default=True)
+@click.option("--days", type=int, default=365, show_default=True)
+@click.option("--tenant-reads", type=int, default=200, show_default=True, help="random tenants (and projects) read")
+@click.option("--database", default="analytics_bench", show_default=True,
+              help="dropped and recreated on the same server")
+@click.option("--report-dir", default=str(PROJECT_ROOT / "bench" / "reports"), show_default=True)
+@click.option("--verify", is_flag=True, help="also check incremental == full refresh (one more build)")
+@click.option("--double-history", is_flag=True,
+              help="then measure again over twice the days and rows (the incremental run should not grow)")
+@click.option("--rewrite-report", is_flag=True,
+              help="measure nothing: write latest.md again from latest.json with the current bench/NOTES.md")
+def bench_command(**options) -> None:
+    """The performance benchmark: generate, build, measure, write a report."""
+    cmd_bench(**options)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="tenant-analytics", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    wh = sub.add_parser("warehouse", help="start, stop or check the embedded PostgreSQL")
-    wh.add_argument("action", choices=["start", "stop", "status", "bootstrap"],
-                    help="bootstrap: create the analytics_owner role dbt builds as and let it read the raw schemas "
-                         "($TA_RAW_SCHEMAS, comma-separated) - once per database, as a superuser")
-
-    tl = sub.add_parser("tenant-login", help="create a tenant login (password from $TA_TENANT_PASSWORD) "
-                                              "and map it to one tenant")
-    tl.add_argument("login")
-    tl.add_argument("tenant_id")
-
-    def sample_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--jobs", type=int, default=int(os.environ.get("TA_SAMPLE_JOBS", 200_000)))
-        p.add_argument("--llm-requests", type=int, default=int(os.environ.get("TA_SAMPLE_LLM_REQUESTS", 200_000)))
-        p.add_argument("--tenants", type=int, default=int(os.environ.get("TA_SAMPLE_TENANTS", 60)))
-        p.add_argument("--days", type=int, default=90)
-        p.add_argument("--seed", type=int, default=42)
-        p.add_argument("--anchor", help="ISO timestamp the sample data ends at (default: this hour, UTC)")
-        p.add_argument("--force", action="store_true", help="replace raw rows that are already there")
-
-    ls = sub.add_parser("load-sample", help="create the raw tables and load sample data if empty")
-    sample_args(ls)
-
-    mat = sub.add_parser("materialize", help="materialize every asset through Dagster")
-    mat.add_argument("--full-refresh", action="store_true")
-    mat.add_argument("--partition", help="a UTC day (YYYY-MM-DD) to recompute")
-
-    sub.add_parser("summary", help="print the global overview and top failure reasons")
-
-    run = sub.add_parser("run", help="start, load sample data if needed, materialize, summarize")
-    sample_args(run)
-    run.add_argument("--full-refresh", action="store_true")
-
-    bench = sub.add_parser("bench", help="the performance benchmark: generate, build, measure, write a report")
-    bench.add_argument("--scale", type=float, default=1.0,
-                       help="1.0 = 10 million try-on jobs and 10 million LLM logs (default); 0.01 = 100,000 each")
-    bench.add_argument("--tenants", type=int, default=2000)
-    bench.add_argument("--days", type=int, default=365)
-    bench.add_argument("--tenant-reads", type=int, default=200, help="random tenants (and projects) read")
-    bench.add_argument("--database", default="analytics_bench", help="dropped and recreated on the same server")
-    bench.add_argument("--report-dir", default=str(PROJECT_ROOT / "bench" / "reports"))
-    bench.add_argument("--verify", action="store_true", help="also check incremental == full refresh (one more build)")
-    bench.add_argument("--double-history", action="store_true",
-                       help="then measure again over twice the days and rows (the incremental run should not grow)")
-    bench.add_argument("--rewrite-report", action="store_true",
-                       help="measure nothing: write latest.md again from latest.json with the current bench/NOTES.md")
-
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "warehouse":
-            cmd_warehouse(args.action)
-        elif args.command == "load-sample":
-            cmd_load_sample(args)
-        elif args.command == "tenant-login":
-            cmd_tenant_login(args)
-        elif args.command == "materialize":
-            materialize(full_refresh=args.full_refresh, partition=args.partition)
-        elif args.command == "summary":
-            cmd_summary()
-        elif args.command == "run":
-            cmd_run(args)
-        elif args.command == "bench":
-            cmd_bench(args)
-    except WarehouseError as exc:
-        raise SystemExit(f"error: {exc}") from None
+    cli.main(args=argv, prog_name="tenant-analytics", standalone_mode=True)
 
 
 if __name__ == "__main__":

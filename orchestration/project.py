@@ -1,11 +1,14 @@
-"""Where the dbt project is, and how to reach it."""
+"""Where the dbt project is, and the dbt that builds it: the one place the rest of the code asks."""
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dagster_dbt import DbtProject
+if TYPE_CHECKING:  # imported lazily: the warehouse and the CLI's quick commands need no Dagster
+    from dagster_dbt import DbtProject
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,5 +21,13 @@ def ensure_profiles(project_root: Path = PROJECT_ROOT) -> Path:
     return project_root
 
 
+def dbt_executable() -> str:
+    """The dbt of this interpreter's virtualenv, whether or not that virtualenv is on PATH; else dbt on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
 def dbt_project() -> DbtProject:
+    from dagster_dbt import DbtProject
+
     return DbtProject(project_dir=PROJECT_ROOT, profiles_dir=ensure_profiles())

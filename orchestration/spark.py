@@ -123,16 +123,6 @@ def copy_raw_tables(settings: ConnectionSettings, schemas: dict[str, str], sessi
     return copied
 
 
-def read_tables(names: list[str], session=None) -> dict[str, list[tuple]]:
-    """The rows of Spark tables (schema.table), as Python values (decimal.Decimal, datetime.date, ...)."""
-    spark = session or spark_session()
-    try:
-        return {name: [tuple(row) for row in spark.table(name).collect()] for name in names}
-    finally:
-        if session is None:
-            spark.stop()
-
-
 def _jsonable(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()

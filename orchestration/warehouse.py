@@ -18,7 +18,8 @@ from pathlib import Path
 
 import psycopg2
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .project import PROJECT_ROOT
+
 DEFAULT_WAREHOUSE_DIR = PROJECT_ROOT / ".warehouse"
 DEFAULT_PORT = 54329
 # The superuser's password, generated at first start, in libpq's password-file format, readable by its owner only.

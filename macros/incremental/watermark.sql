@@ -79,10 +79,24 @@
     coalesce({{ utc_day(created_at) }}, cast('1900-01-01' as date))
 {%- endmacro %}
 
-{% macro tryon_job_versions() -%}
-    {{ return({'relation': source('tryon', 'tryon_jobs'), 'entity': 'id',
-               'changed_at': 'coalesce(updated_at, created_at)', 'day': version_day('created_at'),
-               'month': month_of_day(version_day('created_at'))}) }}
+{#- with_moves: also the buckets that changed jobs counted in before this run (tryon_job_moves), for every model
+    downstream of int_tryon__jobs_enriched (that model itself reads the versions only: it records the moves). -#}
+{% macro tryon_job_versions(with_moves=false) -%}
+    {%- set versions = {'relation': source('tryon', 'tryon_jobs'), 'entity': 'id',
+                        'changed_at': 'coalesce(updated_at, created_at)', 'day': version_day('created_at'),
+                        'month': month_of_day(version_day('created_at'))} -%}
+    {%- if with_moves -%}
+        {%- do versions.update({'moves': tryon_job_moves()}) -%}
+    {%- endif -%}
+    {{ return(versions) }}
+{%- endmacro %}
+
+{#- A job updated in place (spec 000: one row per id) can move to another day with no older version left in the
+    source to say where it counted before; int_tryon__jobs_enriched keeps that day (previous_created_day_utc) on
+    the rows it rewrote, and their change time is source_changed_at. -#}
+{% macro tryon_job_moves() -%}
+    {{ return({'relation': ref('int_tryon__jobs_enriched'), 'changed_at': 'source_changed_at',
+               'day': 'previous_created_day_utc', 'month': month_of_day('previous_created_day_utc')}) }}
 {%- endmacro %}
 
 {% macro llm_request_versions() -%}
@@ -109,6 +123,12 @@
 {% macro affected_keys(versions, bucket, watermark_column) -%}
     select distinct {{ versions[bucket] }} from {{ versions.relation }}
     where {{ in_subquery(versions.entity, changed_entity_ids(versions, watermark_column)) }}
+    {%- if versions.get('moves') %}
+    union
+    select {{ versions.moves[bucket] }} from {{ versions.moves.relation }}
+    where {{ changed_since_last_run(versions.moves.changed_at, watermark_column) }}
+      and {{ versions.moves[bucket] }} is not null
+    {%- endif %}
 {%- endmacro %}
 
 {#- key_column is one of the affected buckets. -#}
@@ -184,7 +204,7 @@
 {% macro tryon_days_of_affected_months(daily_state) -%}
     select * from {{ daily_state }}
     {%- if is_incremental() %}
-    where {{ affected_keys_of_changed_entities(month_of_day('created_day_utc'), tryon_job_versions(), 'month',
+    where {{ affected_keys_of_changed_entities(month_of_day('created_day_utc'), tryon_job_versions(with_moves=true), 'month',
                                                'last_source_changed_at') }}
     {%- endif %}
 {%- endmacro %}

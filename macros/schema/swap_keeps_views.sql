@@ -75,3 +75,34 @@
     end
     $ta$
 {%- endmacro %}
+
+{#-
+    dbt's relation cache links each view to the relation it reads, and dropping the backup drops those views from
+    the cache too, though the rename above kept them in the database: a view model later in the same run would then
+    try to create a view that exists. Run after the drop (a post-hook outside the transaction), this puts every view
+    that reads the relation, directly or through other views, back into the cache. Renders as a no-op statement.
+-#}
+{% macro recache_dependent_views(relation) -%}
+    {%- if execute and target.type == 'postgres' -%}
+        {%- set query -%}
+            with recursive views(oid) as (
+                select r.ev_class from pg_depend as d inner join pg_rewrite as r on r.oid = d.objid
+                where d.classid = 'pg_rewrite'::regclass and d.refobjid = to_regclass('{{ relation }}')
+                  and r.ev_class <> d.refobjid
+                union
+                select r.ev_class from views as v
+                inner join pg_depend as d on d.refobjid = v.oid and d.classid = 'pg_rewrite'::regclass
+                inner join pg_rewrite as r on r.oid = d.objid
+                where r.ev_class <> d.refobjid
+            )
+            select n.nspname, c.relname from views as v
+            inner join pg_class as c on c.oid = v.oid and c.relkind = 'v'
+            inner join pg_namespace as n on n.oid = c.relnamespace
+        {%- endset -%}
+        {%- for row in run_query(query).rows -%}
+            {%- do adapter.cache_added(api.Relation.create(database=relation.database, schema=row[0],
+                                                           identifier=row[1], type='view')) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}

@@ -18,13 +18,6 @@
       )
 {% endtest %}
 
-{#- Every row satisfies a boolean SQL expression. -#}
-{% test expression_is_true(model, expression) %}
-    select *
-    from {{ model }}
-    where not ({{ expression }})
-{% endtest %}
-
 {#- Spec 001, "Alerts": the projects whose cache hit rate on the last complete UTC day before as_of is below
     `threshold` (0..100). Attach with severity warn: Dagster shows it as a warning asset check, dbt build
     carries on. A project without requests that day has no rate and is not flagged. -#}

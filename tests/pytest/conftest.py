@@ -6,13 +6,12 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from orchestration.project import PROJECT_ROOT, ensure_profiles
+from orchestration.locking import dbt_build_lock
+from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
 from orchestration.sample_data import LLM, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse, ensure_database
@@ -31,15 +30,17 @@ class Dbt:
     """Runs the dbt CLI of this virtualenv against the test database; fails the test on error."""
 
     def __init__(self, settings: ConnectionSettings):
+        self.settings = settings
         self.env = {**os.environ, **settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()),
                     "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA}
-        self.executable = str(Path(sys.executable).with_name("dbt"))
+        self.executable = dbt_executable()
 
     def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None,
                  check: bool = True) -> subprocess.CompletedProcess:
         dbt_vars = {"as_of": as_of, **(extra_vars or {})}
         cmd = [self.executable, *args, "--vars", json.dumps(dbt_vars)]
-        result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True)
+        with dbt_build_lock(self.settings):
+            result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True)
         if check and result.returncode != 0:
             pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
         return result

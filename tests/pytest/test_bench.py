@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from orchestration import bench
-from orchestration.bench import Bench, BenchConfig, markdown, model_growth, rewrite_report, write_report
+from bench import runner as bench
+from bench.runner import Bench, BenchConfig, markdown, model_growth, rewrite_report, write_report
 
 
 def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
@@ -32,8 +32,10 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     assert report["ratios"]["targets"]["incremental within 1.5x when history doubles"] is not None
     # The doubled run keeps its per-model times, so the report says where its growth comes from.
     assert set(doubled["incremental_growth_seconds"]) == set(report["incremental"]["per_model_seconds"])
-    assert sum(after for _before, after in doubled["incremental_growth_seconds"].values()) == pytest.approx(
-        doubled["incremental_model_seconds"], abs=0.05)
+    # "before" is the first run's time of the same model; "after" a positive time of the doubled run.
+    base = report["incremental"]["per_model_seconds"]
+    assert all(before == base[name] and after > 0
+               for name, (before, after) in doubled["incremental_growth_seconds"].items())
     assert report["memory_mib"]["dbt_peak"] > 0 and report["memory_mib"]["database_peak"] > 0
     assert report["machine"]["cores"] and "work_mem" in report["postgres"]
     assert set(report["ratios"]["targets"]) >= {"full build within 3x the floor", "every read p95 under 10 ms"}
@@ -41,8 +43,11 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     json_path, md_path = write_report(report, tmp_path)
     assert json.loads(json_path.read_text())["ratios"] == report["ratios"]
     written = json.loads(json_path.read_text())
-    assert md_path.read_text() == markdown({**report, "finished_at": written["finished_at"], "notes": written["notes"]})
-    assert "| tenant overview |" in md_path.read_text()
+    md = md_path.read_text()
+    for name, row in reads.items():  # every measured read is in the table with its own numbers
+        assert f"| {name} | {row['marts']['p50_ms']} / {row['marts']['p95_ms']} | {row['baseline']['p50_ms']} / " in md
+    assert f"| incremental run, database time (wall) | {report['incremental']['model_seconds']} s " in md
+    assert f"{report['data']['tryon_jobs']:,} try-on jobs" in md
     assert "Models that grew most (s, 45 → 90 days): " in md_path.read_text()
     older = {**written, "history_doubling": {k: v for k, v in doubled.items() if k != "incremental_growth_seconds"}}
     assert "History doubling: over 90 days" in markdown(older) and "Models that grew most (s," not in markdown(older)

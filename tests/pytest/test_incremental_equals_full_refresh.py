@@ -182,6 +182,22 @@ def move_completed_jobs_back_two_days(settings, changed_at: dt.datetime, limit: 
         order by md5(id::text) limit {int(limit)}""", (changed_at, changed_at, changed_at))
 
 
+def settle_watermarks(settings, dbt, settle_at: dt.datetime, salt: str) -> dt.datetime:
+    """One new job and one new log at settle_at, built incrementally: every watermark moves there, so the next
+    run's lookback holds only what a test changes after it. Returns the time to make those changes at."""
+    execute(settings, f"""
+        insert into {RAW_SCHEMA}.tryon_jobs
+        select md5(%s)::uuid, id, 'completed', 'idm-vton', %s, %s, null, 1 from {RAW_SCHEMA}.tenants
+        where id is not null order by id limit 1""", (salt, settle_at, settle_at))
+    execute(settings, f"""
+        insert into {LLM_RAW_SCHEMA}.usage_logs
+        select md5(%s)::uuid, id, 'groq', 'llama-3.1-70b', 10, 10, 0.00001, 0.00001, false, 100, 'success',
+               %s, %s from {LLM_RAW_SCHEMA}.projects where id is not null order by id limit 1""",
+            (salt, settle_at, settle_at))
+    dbt("build", as_of=settle_at.isoformat())
+    return settle_at + dt.timedelta(hours=1)
+
+
 def test_a_new_version_that_moves_an_entity_to_another_bucket(initial_build, dbt):
     """Clock fixes alone: the bucket the old version counted in must be recomputed, not only the new one.
 
@@ -189,17 +205,7 @@ def test_a_new_version_that_moves_an_entity_to_another_bucket(initial_build, dbt
     holds only the moves: no unrelated change happens to recompute the old buckets.
     """
     settings = initial_build
-    settle_at, changed_at = ANCHOR + dt.timedelta(days=30), ANCHOR + dt.timedelta(days=30, hours=1)
-    execute(settings, f"""
-        insert into {RAW_SCHEMA}.tryon_jobs
-        select md5('settle')::uuid, id, 'completed', 'idm-vton', %s, %s, null, 1 from {RAW_SCHEMA}.tenants
-        where id is not null order by id limit 1""", (settle_at, settle_at))
-    execute(settings, f"""
-        insert into {LLM_RAW_SCHEMA}.usage_logs
-        select md5('settle')::uuid, id, 'groq', 'llama-3.1-70b', 10, 10, 0.00001, 0.00001, false, 100, 'success',
-               %s, %s from {LLM_RAW_SCHEMA}.projects where id is not null order by id limit 1""",
-            (settle_at, settle_at))
-    dbt("build", as_of=settle_at.isoformat())
+    changed_at = settle_watermarks(settings, dbt, ANCHOR + dt.timedelta(days=30), "settle")
     move_completed_jobs_back_two_days(settings, changed_at, limit=10)
     # And jobs of the first two days of a UTC month, moved into the month before (the monthly state).
     move_completed_jobs_back_two_days(settings, changed_at, limit=5,
@@ -218,6 +224,39 @@ def test_a_new_version_that_moves_an_entity_to_another_bucket(initial_build, dbt
         from {LLM_RAW_SCHEMA}.usage_logs where project_id is not null
           and created_at < %s::timestamptz - interval '40 days'
         order by md5(id::text) limit 10""", (changed_at, changed_at))
+    as_of = (changed_at + dt.timedelta(hours=1)).isoformat()
+    dbt("build", as_of=as_of)
+    incremental = snapshot(settings)
+    dbt("build", "--full-refresh", as_of=as_of)
+    assert_same(incremental, snapshot(settings))
+
+
+def test_an_update_in_place_that_moves_a_job_to_another_day_and_month(initial_build, dbt):
+    """Spec 000's tryon_jobs has one row per id: an application that corrects created_at updates the row, so no
+    older version is left in the source to tell which day (and month) the job counted on. The incremental run
+    must still recompute that day and month (int_tryon__jobs_enriched.previous_created_day_utc), or the job
+    would count on both days.
+
+    As above, a settling run first moves every watermark ahead so that only the moves are in the lookback.
+    """
+    settings = initial_build
+    # Before the LLM hourly retention (90 days) would cut into the sample: a full refresh must see the same hours.
+    changed_at = settle_watermarks(settings, dbt, ANCHOR + dt.timedelta(days=32), "settle-in-place")
+    single_version = f"""id in (select id from {RAW_SCHEMA}.tryon_jobs group by id having count(*) = 1)
+        and status = 'completed' and tenant_id is not null and created_at < %s::timestamptz - interval '40 days'"""
+    # Ten jobs move two days back, and five of the first two days of a UTC month move into the month before.
+    moved = fetch(settings, f"""
+        with picked as (
+            (select id from {RAW_SCHEMA}.tryon_jobs where {single_version} order by md5(id::text || 'in-place') limit 10)
+            union
+            (select id from {RAW_SCHEMA}.tryon_jobs where {single_version}
+               and extract(day from timezone('utc', created_at)) <= 2 order by md5(id::text) limit 5)
+        )
+        update {RAW_SCHEMA}.tryon_jobs set created_at = created_at - interval '2 days', updated_at = %s
+        where id in (select id from picked)
+        returning date_trunc('month', timezone('utc', created_at)) <> date_trunc('month', timezone('utc', created_at + interval '2 days')) as new_month""",
+        (changed_at, changed_at, changed_at))
+    assert len(moved) == 15 and sum(r["new_month"] for r in moved) >= 5, "the sample must hold jobs to move"
     as_of = (changed_at + dt.timedelta(hours=1)).isoformat()
     dbt("build", as_of=as_of)
     incremental = snapshot(settings)

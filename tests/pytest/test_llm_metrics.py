@@ -191,6 +191,7 @@ def on(settings, query: str, project: str, today: dt.date | None = None) -> list
     try:
         with conn.cursor() as cur:
             cur.execute(f"set search_path = public, {LLM_RAW_SCHEMA}")
+            cur.execute("set timezone = 'UTC'")  # the spec's DATE(created_at) is a UTC day here
             cur.execute(query)
             names = [c.name for c in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
@@ -230,10 +231,19 @@ def test_spec_savings_check_agrees_with_the_reference(built, requests, busiest_p
     rows = {r["source"]: r["total_savings"] for r in on(built, query, busiest_project)}
     expected = usage_metrics(group(requests, "project_id", "day")[(busiest_project, day)])
     assert rows["aggregation"] == expected["total_savings_usd"]
-    # The spec's raw side sums the logs as stored: duplicate deliveries twice, and cached rows that were never
-    # backfilled (potential 0) as negative or zero savings. The aggregation applies the documented rules, so
-    # the two differ on this sample exactly by those rows; the README explains it.
-    assert rows["raw_logs"] is not None
+    # The spec's raw side sums the logs as stored (SUM skips rows where either cost is null): every delivery of a
+    # re-delivered request, and rows whose potential cost was never backfilled (0) as they are. The aggregation
+    # applies the documented rules, so the two differ on this sample by exactly those rows (README).
+    logs = fetch(built, f"""select id, potential_cost_usd, cost_usd from {LLM_RAW_SCHEMA}.usage_logs
+                            where project_id = %s and timezone('utc', created_at)::date = %s""", (busiest_project, day))
+    as_stored = [r["potential_cost_usd"] - r["cost_usd"] for r in logs
+                 if r["potential_cost_usd"] is not None and r["cost_usd"] is not None]
+    assert rows["raw_logs"] == sum(as_stored, Decimal(0))
+    ids = [r["id"] for r in logs]
+    redelivered = len(ids) - len(set(ids))
+    unbackfilled = sum(1 for r in logs if r["potential_cost_usd"] == 0)
+    assert redelivered + unbackfilled > 0, "the sample day must show why the two sides differ"
+    assert rows["raw_logs"] != rows["aggregation"]
 
 
 def analysis(name: str) -> str:

@@ -19,6 +19,16 @@ def counts(settings, cutoff_hourly: dt.date, cutoff_daily: dt.date) -> dict[str,
                  (cutoff_hourly, cutoff_daily))[0]
 
 
+def run_retention_job(as_of: dt.datetime) -> None:
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("llm_retention_job").execute_in_process(
+        run_config={"ops": {"apply_llm_retention": {"config": {"as_of": as_of.isoformat()}}}},
+        instance=DagsterInstance.ephemeral(),
+    )
+    assert result.success
+
+
 def test_retention_job_deletes_only_expired_rows_and_builds_do_not_bring_them_back(sample_loaded, dbt):
     dbt("seed")
     dbt("build", "--full-refresh")
@@ -28,13 +38,7 @@ def test_retention_job_deletes_only_expired_rows_and_builds_do_not_bring_them_ba
     before = counts(sample_loaded, hourly_cutoff, daily_cutoff)
     assert before["hourly_old"] > 0 and before["hourly"] > before["hourly_old"], "the test needs rows on both sides"
 
-    from orchestration.definitions import defs
-
-    result = defs.resolve_job_def("llm_retention_job").execute_in_process(
-        run_config={"ops": {"apply_llm_retention": {"config": {"as_of": as_of.isoformat()}}}},
-        instance=DagsterInstance.ephemeral(),
-    )
-    assert result.success
+    run_retention_job(as_of)
     after = counts(sample_loaded, hourly_cutoff, daily_cutoff)
     assert after["hourly_old"] == 0
     assert after["hourly"] == before["hourly"] - before["hourly_old"]
@@ -44,3 +48,20 @@ def test_retention_job_deletes_only_expired_rows_and_builds_do_not_bring_them_ba
     assert counts(sample_loaded, hourly_cutoff, daily_cutoff) == after
     dbt("build", "--full-refresh", as_of=as_of.isoformat())
     assert counts(sample_loaded, hourly_cutoff, daily_cutoff)["hourly"] == after["hourly"]
+
+
+def test_daily_rows_older_than_365_days_are_deleted(sample_loaded, dbt):
+    """The daily cut-off on real rows: 345 days after the anchor, as_of - 365 days falls inside the sample."""
+    dbt("seed")
+    dbt("build", "--full-refresh")
+    as_of = ANCHOR + dt.timedelta(days=345)
+    hourly_cutoff, daily_cutoff = (as_of - dt.timedelta(days=90)).date(), (as_of - dt.timedelta(days=365)).date()
+    before = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    assert before["daily_old"] > 0 and before["daily"] > before["daily_old"], "the test needs rows on both sides"
+
+    run_retention_job(as_of)
+    after = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    assert after["daily_old"] == 0 and after["daily"] == before["daily"] - before["daily_old"]
+    assert after["hourly"] == 0, "every hourly row is older than 90 days at this as_of"
+    dbt("build", "--full-refresh", as_of=as_of.isoformat())
+    assert counts(sample_loaded, hourly_cutoff, daily_cutoff) == after

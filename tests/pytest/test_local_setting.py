@@ -7,11 +7,9 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 from conftest import ANCHOR, RAW_SCHEMA, execute, fetch
-from orchestration.project import PROJECT_ROOT
+from orchestration.project import PROJECT_ROOT, dbt_executable
 from orchestration.security import bootstrap
 from orchestration.warehouse import ensure_database
 
@@ -45,7 +43,7 @@ def test_local_setting_holds_for_its_model_and_ends_with_its_transaction(warehou
     execute(probe, "grant usage on schema probe_log to public; grant insert on probe_log.seen to public")
 
     env = {**os.environ, **probe.as_env(), "DBT_PROFILES_DIR": str(project), "TA_RAW_SCHEMA": RAW_SCHEMA}
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    dbt = dbt_executable()
     built = subprocess.run([dbt, "run", "--select", "probe_with_local_setting",
                             "--vars", json.dumps({"as_of": ANCHOR.isoformat()})],
                            cwd=project, env=env, capture_output=True, text=True)

@@ -7,13 +7,9 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from conftest import ANCHOR, RAW_SCHEMA, execute, fetch
-from orchestration.project import PROJECT_ROOT
+from orchestration.project import PROJECT_ROOT, dbt_executable
 from orchestration.sample_data import SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ensure_database
@@ -63,7 +59,7 @@ def test_no_pii_test_fails_when_staging_stops_masking(sample_loaded, tmp_path):
     pii_macro.write_text(text.replace("{{- ns.sql -}}", "{{- expression -}}"))  # staging stops masking
 
     env = {**os.environ, **probe.as_env(), "DBT_PROFILES_DIR": str(project), "TA_RAW_SCHEMA": RAW_SCHEMA}
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    dbt = dbt_executable()
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([dbt, *args, "--vars", json.dumps({"as_of": ANCHOR.isoformat()})],

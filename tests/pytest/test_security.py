@@ -339,7 +339,7 @@ def test_the_mechanism_expresses_spec_004s_role_matrix(secured, dbt):
             cur.execute(f"drop role if exists {role}")
             cur.execute(f"create role {role} nologin")
             cur.execute(f"create role {role}_login login password '{password_of(role + '_login')}' in role {role}")
-        cur.execute(f"grant usage on schema marts to analytics_reader, analytics_monitor")
+        cur.execute("grant usage on schema marts to analytics_reader, analytics_monitor")
         cur.execute("grant connect on database analytics_test to analytics_reader, analytics_monitor")
         cur.execute("drop table if exists marts.metrics_daily_fulfillment_probe")
         cur.execute(f"""create table marts.metrics_daily_fulfillment_probe as

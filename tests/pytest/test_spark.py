@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA, fetch
-from orchestration.project import PROJECT_ROOT
+from orchestration.project import PROJECT_ROOT, dbt_executable
 from orchestration.spark import spark_available
 from test_incremental_equals_full_refresh import MARTS, mutate
 
@@ -49,7 +49,7 @@ class SparkRunner:
         return result.stdout
 
     def dbt(self, *args: str, as_of: str) -> str:
-        dbt = str(Path(sys.executable).with_name("dbt"))
+        dbt = dbt_executable()
         return self.run([dbt, *args, "--target-path", "target/spark", "--vars", json.dumps({"as_of": as_of})],
                         f"dbt {' '.join(args)} (spark)")
 

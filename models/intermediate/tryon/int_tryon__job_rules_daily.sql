@@ -13,7 +13,7 @@
 -- many rows each rule touched. tryon_data_quality sums these rows. Incremental: recomputes the days any version
 -- of a changed job falls in and the days of changed rows, reading only those days through the raw indexes.
 with versions as (
-    {{ rows_on_affected_days(ref('base_tryon__jobs'), 'job_id', tryon_job_versions()) }}
+    {{ rows_on_affected_days(ref('base_tryon__jobs'), 'job_id', tryon_job_versions(with_moves=true)) }}
 ),
 
 final as (

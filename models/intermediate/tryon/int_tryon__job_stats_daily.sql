@@ -13,7 +13,7 @@
 with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     {% if is_incremental() %}
-        where {{ affected_keys_of_changed_entities('created_day_utc', tryon_job_versions(), 'day', 'last_source_changed_at') }}
+        where {{ affected_keys_of_changed_entities('created_day_utc', tryon_job_versions(with_moves=true), 'day', 'last_source_changed_at') }}
     {% endif %}
 ),
 

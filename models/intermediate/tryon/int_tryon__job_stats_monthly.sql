@@ -1,4 +1,5 @@
 -- depends_on: {{ source('tryon', 'tryon_jobs') }}
+-- depends_on: {{ ref('int_tryon__jobs_enriched') }}
 -- The daily state summed per UTC month: all-time snapshot marts (overviews, model performance) add up about
 -- twelve rows a year per group instead of 365. Incremental: whole months holding a changed job are recomputed
 -- from the daily state, which this run has already brought up to date.

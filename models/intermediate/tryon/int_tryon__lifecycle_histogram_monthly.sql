@@ -1,4 +1,5 @@
 -- depends_on: {{ source('tryon', 'tryon_jobs') }}
+-- depends_on: {{ ref('int_tryon__jobs_enriched') }}
 -- The daily lifecycle histogram summed per UTC month, for the all-time p95 of the snapshot marts. Incremental:
 -- whole months holding a changed job are recomputed from the daily histogram.
 {{

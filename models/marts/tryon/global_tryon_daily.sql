@@ -1,4 +1,5 @@
 -- depends_on: {{ source('tryon', 'tryon_jobs') }}
+-- depends_on: {{ ref('int_tryon__jobs_enriched') }}
 {{
     config(**incremental_config(
         unique_key='created_day_utc',
@@ -12,7 +13,7 @@
 with stats as (
     select * from {{ ref('int_tryon__job_stats_daily') }}
     {% if is_incremental() %}
-        where {{ affected_keys_of_changed_entities('created_day_utc', tryon_job_versions(), 'day', 'last_source_changed_at') }}
+        where {{ affected_keys_of_changed_entities('created_day_utc', tryon_job_versions(with_moves=true), 'day', 'last_source_changed_at') }}
     {% endif %}
 ),
 

@@ -23,7 +23,6 @@ import platform
 import random
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,10 +31,11 @@ from pathlib import Path
 
 import psutil
 
-from .project import PROJECT_ROOT, ensure_profiles
-from .sample_data import LLM, SQL_DIR, TRYON, SampleSpec, load_sample_data
-from .security import bootstrap, grant_raw_read
-from .warehouse import ConnectionSettings, ensure_database
+from orchestration.locking import dbt_build_lock
+from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
+from orchestration.sample_data import LLM, SQL_DIR, TRYON, SampleSpec, load_sample_data
+from orchestration.security import bootstrap, grant_raw_read
+from orchestration.warehouse import ConnectionSettings, ensure_database
 
 ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 RAW_TRYON, RAW_LLM, BASELINE = "raw_tryon", "raw_llm", "bench_baseline"
@@ -149,19 +149,21 @@ class Bench:
         env = {**os.environ, **self.settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()),
                "TA_RAW_SCHEMA": RAW_TRYON, "TA_LLM_RAW_SCHEMA": RAW_LLM}
         target = PROJECT_ROOT / "target" / "bench"
-        cmd = [str(Path(sys.executable).with_name("dbt")), *args, "--target-path", str(target),
+        cmd = [dbt_executable(), *args, "--target-path", str(target),
                "--vars", json.dumps({"as_of": as_of.isoformat()})]
-        started = time.perf_counter()
-        proc = psutil.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        sampler.client = proc
-        output = []
-        for line in proc.stdout:
-            output.append(line)
-            if " of " in line and any(word in line for word in ("OK created", "ERROR", "FAIL", "WARN")):
-                self.log("  " + line.rstrip().split("  ", 1)[-1])
-        proc.wait()
-        sampler.client = None
-        wall = time.perf_counter() - started
+        with dbt_build_lock(self.settings, log=self.log):
+            started = time.perf_counter()
+            proc = psutil.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
+            sampler.client = proc
+            output = []
+            for line in proc.stdout:
+                output.append(line)
+                if " of " in line and any(word in line for word in ("OK created", "ERROR", "FAIL", "WARN")):
+                    self.log("  " + line.rstrip().split("  ", 1)[-1])
+            proc.wait()
+            sampler.client = None
+            wall = time.perf_counter() - started
         if proc.returncode != 0:
             raise RuntimeError(f"dbt {' '.join(args)} failed:\n{''.join(output[-40:])}")
         results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
@@ -325,10 +327,6 @@ class Bench:
                 differing[mart] = n
         empty = sorted(name for name, row in self.report.get("reads", {}).items() if not row["marts"]["rows"])
         self.report["verify"] = {"marts_differing_after_incremental": differing, "reads_returning_no_rows": empty}
-
-    def fingerprints(self) -> dict[str, str]:
-        return {m: self.sql(f"select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from marts.{m} t")[0][0]
-                for m in MARTS}
 
     def history_doubling(self) -> None:
         """The same run over twice the history (twice the days and rows, same tenants and daily volume): the
