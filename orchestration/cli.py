@@ -182,8 +182,8 @@ def cmd_summary() -> None:
     print(f"Data quality: {llm_dq_rows:,} raw rows handled by a rule (select * from marts.llm_data_quality)")
     print()
     print("Next")
-    print(f"  psql / BI tool : host {settings.host} port {settings.port} user {settings.user} "
-          f"database {settings.database}, schema public (views) or marts (tables)")
+    print(f"  psql / BI tool : host {settings.host} port {settings.port} database {settings.database}, as a BI or "
+          "tenant login (below); schema public (views) or marts (tables)")
     print("  BI login       : create role <name> login password '...' in role analytics_bi_reader "
           "(README, Security model)")
     print("  tenant login   : python -m orchestration.cli tenant-login <name> <tenant uuid>")

@@ -109,7 +109,9 @@ select
     md5('request:{seed}:' || i)::uuid,
     case when r_mess < 0.002 then null else project_id end,                         -- null project
     case when r_mess between 0.002 and 0.003 then upper(provider_name) else provider_name end,
-    case when r_mess between 0.003 and 0.004 then ' ' || upper(model_name) || ' ' else model_name end,
+    case when r_mess between 0.003 and 0.004 then ' ' || upper(model_name) || ' '
+         when r_mess between 0.0085 and 0.0088 then 'ft:' || model_name || ':alice@example.com'  -- personal data
+         else model_name end,
     tokens_in,
     case when r_mess between 0.004 and 0.0045 then -5 else tokens_out end,          -- negative tokens
     case when is_cached then 0

@@ -105,6 +105,7 @@ select
     end,
     case when r_mess between 0.0065 and 0.0075 then null
          when r_mess between 0.0075 and 0.0080 then upper(model)
+         when r_mess between 0.0088 and 0.0091 then model || ' (support: bob.smith@example.org)'  -- personal data
          else model end,
     case when r_mess between 0.006 and 0.0065
          then {anchor}::timestamptz + make_interval(secs => 2 * 86400 * r_life)  -- a client clock ahead

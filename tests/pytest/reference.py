@@ -51,7 +51,7 @@ def clean_jobs(raw_rows: list[dict]) -> list[dict]:
             continue
         status = (row["status"] or "").strip().lower()
         status = status if status in KNOWN else "unknown"
-        model = (row["model"] or "").strip().lower() or "unknown"
+        model = mask_pii((row["model"] or "").strip().lower() or "unknown")
         reason = mask_pii((row["failure_reason_normalized"] or "").strip().lower()) or None
         if status not in ("failed", "provider_expired"):
             reason = None

@@ -13,14 +13,17 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from reference import mask_pii
+
 KNOWN_STATUSES = {"success", "error", "timeout"}
 LATENCY_OUTLIER_MS = 600_000  # dbt_project.yml, llm_latency_outlier_ms
 PRICES_CSV = Path(__file__).resolve().parents[2] / "seeds" / "llm_model_prices.csv"
 
 
 def _label(value: str | None) -> str:
+    """A provider or model name as the README's rules leave it: trimmed, lower case, personal data masked."""
     text = (value or "").strip().lower()
-    return text or "unknown"
+    return mask_pii(text or "unknown")
 
 
 def load_prices(path: Path = PRICES_CSV) -> dict[str, list[tuple[dt.date, Decimal, Decimal]]]:

@@ -105,12 +105,22 @@ def test_data_quality_counts_match_the_raw_rows(built, requests):
         select count(*) filter (where project_id is null) as missing_project,
                count(*) - count(distinct id) - count(*) filter (where id is null) as duplicates,
                count(*) filter (where latency_ms > 600000) as outliers,
-               count(*) filter (where latency_ms < 0) as invalid_latency
+               count(*) filter (where latency_ms < 0) as invalid_latency,
+               count(*) filter (where model like '%%alice@example.com%%') as personal_model
         from {LLM_RAW_SCHEMA}.usage_logs""")[0]
     assert counts["missing_project_id"] == raw["missing_project"]
     assert counts["duplicate_request_delivery"] == raw["duplicates"]
     assert counts["latency_outlier"] == raw["outliers"]
     assert counts["invalid_latency"] == raw["invalid_latency"]
+    # The generator plants an email in some fine-tuned model names (orchestration/sql/llm_sample_data.sql).
+    assert counts["personal_data_in_model_name"] == raw["personal_model"] > 0
+    names = fetch(built, """
+        select (select array_agg(distinct model) from marts.usage_aggregations_daily_by_model) as models,
+               (select count(*) from marts.usage_aggregations_daily
+                where requests_by_model::text like '%%@%%') as breakdowns_with_email""")[0]
+    assert any(re.fullmatch(r"ft:[a-z0-9.-]+:\[email\]", m) for m in names["models"]), names["models"]
+    assert not any("@" in m for m in names["models"])
+    assert names["breakdowns_with_email"] == 0
     assert counts["cached_potential_cost_priced"] == sum(r["imputed"] and r["cached"] for r in requests)
     assert counts["potential_cost_unknown"] == sum(r["potential"] is None for r in requests)
 

@@ -41,6 +41,7 @@ log_rules as (
         {{ count_rows_where("is_invalid_cost") }} as invalid_cost,
         {{ count_rows_where("is_invalid_latency") }} as invalid_latency,
         {{ count_rows_where("is_latency_outlier") }} as latency_outlier,
+        {{ count_rows_where("has_pii_in_model_name") }} as personal_data_in_model_name,
         max(source_changed_at) as last_source_changed_at
     from logs
     group by source_day

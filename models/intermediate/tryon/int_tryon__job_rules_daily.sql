@@ -31,6 +31,7 @@ final as (
         {{ count_rows_where("is_invalid_credits_charged") }} as invalid_credits_charged,
         {{ count_rows_where("status = 'failed' and raw_failure_reason is null") }} as failed_without_reason,
         {{ count_rows_where("has_pii_in_failure_reason") }} as personal_data_in_failure_reason,
+        {{ count_rows_where("has_pii_in_model") }} as personal_data_in_model,
         max(source_changed_at) as last_source_changed_at
     from versions
     group by source_day

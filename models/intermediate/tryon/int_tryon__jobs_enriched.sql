@@ -44,32 +44,30 @@ enriched as (
     from jobs
 ),
 
-{% if is_incremental() %}
 -- Where each changed job counted before this run: a job updated in place (a corrected created_at) leaves no
 -- older raw version behind to say so, and the day it left must be recomputed too (macro tryon_job_moves).
+-- Empty in a full refresh: nothing counted anywhere before.
 stored as (
-    select job_id, created_day_utc, previous_created_day_utc from {{ this }}
-    where {{ is_changed_entity('job_id', tryon_job_versions(), 'source_changed_at') }}
+    {% if is_incremental() %}
+        select job_id, created_day_utc, previous_created_day_utc from {{ this }}
+        where {{ is_changed_entity('job_id', tryon_job_versions(), 'source_changed_at') }}
+    {% else %}
+        select job_id, created_day_utc, created_day_utc as previous_created_day_utc from enriched
+        where 1 = 0
+    {% endif %}
 ),
-{% endif %}
 
 final as (
     select
         enriched.*,
         {{ histogram_bucket('lifecycle_seconds') }} as lifecycle_bucket,
-        {% if is_incremental() -%}
         -- Kept until the job moves again, so a run that fails after this model still recomputes the old day.
         case
-            when stored.created_day_utc is distinct from enriched.created_day_utc then stored.created_day_utc
+            when stored.created_day_utc <> enriched.created_day_utc then stored.created_day_utc
             else stored.previous_created_day_utc
-        end
-        {%- else -%}
-        cast(null as date)
-        {%- endif %} as previous_created_day_utc
+        end as previous_created_day_utc
     from enriched
-    {% if is_incremental() -%}
     left join stored on enriched.job_id = stored.job_id
-    {%- endif %}
 )
 
 select * from final

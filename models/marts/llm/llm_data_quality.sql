@@ -10,6 +10,7 @@
     ('invalid_cost', 'kept: a negative or missing cost_usd is unknown, left out of cost and savings sums'),
     ('invalid_latency', 'kept: a negative or missing latency is left out of latency metrics'),
     ('latency_outlier', 'kept: latency over vars.llm_latency_outlier_ms is left out of latency metrics'),
+    ('personal_data_in_model_name', 'kept: emails, phone numbers and IP addresses in provider or model names are masked as [email], [phone], [ipv4], [ipv6]'),
     ('created_after_as_of', 'kept on its own hour; outside month-to-date'),
 ] -%}
 {%- set request_rules = [

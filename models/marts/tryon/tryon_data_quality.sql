@@ -13,6 +13,7 @@
     ('invalid_credits_charged', 'kept: credits_charged is taken as 0'),
     ('failed_without_reason', "kept: failure_reason_normalized is 'unspecified'"),
     ('personal_data_in_failure_reason', 'kept: emails, phone numbers and IP addresses in the text are masked as [email], [phone], [ipv4], [ipv6]'),
+    ('personal_data_in_model', 'kept: personal data in the model name is masked the same way, so the masked name is the model'),
 ] -%}
 {%- set entry_rules = [
     ('missing_ledger_entry_id', 'dropped'),

@@ -8,8 +8,11 @@ normalised as (
     select
         id as request_id,
         project_id,
-        coalesce(nullif(lower(trim(provider)), ''), 'unknown') as provider,
-        coalesce(nullif(lower(trim(model)), ''), 'unknown') as model,
+        -- Provider and model names reach every mart (requests_by_model included): personal data typed into them
+        -- (a fine-tune named after a person's email) is masked here (macros/privacy/pii.sql).
+        {{ scrub_pii("coalesce(nullif(lower(trim(provider)), ''), 'unknown')") }} as provider,
+        {{ scrub_pii("coalesce(nullif(lower(trim(model)), ''), 'unknown')") }} as model,
+        {{ has_pii('provider') }} or {{ has_pii('model') }} as has_pii_in_model_name,
         tokens_input as raw_tokens_input,
         tokens_output as raw_tokens_output,
         cost_usd as raw_cost_usd,

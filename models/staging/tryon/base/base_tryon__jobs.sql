@@ -10,7 +10,9 @@ normalised as (
         tenant_id,
         status as raw_status,
         {{ normalize_tryon_status('status') }} as status,
-        coalesce(nullif(lower(trim(model)), ''), 'unknown') as model,
+        -- Model names reach every mart: personal data typed into them is masked here, as in failure reasons.
+        {{ scrub_pii("coalesce(nullif(lower(trim(model)), ''), 'unknown')") }} as model,
+        {{ has_pii('model') }} as has_pii_in_model,
         created_at,
         updated_at,
         {{ tryon_job_versions().changed_at }} as source_changed_at,
