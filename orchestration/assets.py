@@ -9,6 +9,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from .housekeeping import prune_dagster_runs, prune_target_folders, retention_days
 from .locking import dbt_build_lock
 from .partitions import daily_partitions, dbt_vars_for_window
 from .project import dbt_project
@@ -68,3 +69,8 @@ def analytics_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
     context.log.info(f"dbt {' '.join(args)}")
     with dbt_build_lock(log=context.log.info):
         yield from dbt.cli(args, context=context).stream()
+    removed = prune_target_folders()
+    pruned = prune_dagster_runs(context.instance)
+    if removed or pruned:
+        context.log.info(f"pruned {len(removed)} dbt target folders and {pruned} Dagster runs older than "
+                         f"{retention_days():g} days ($TA_ARTIFACT_RETENTION_DAYS)")

@@ -95,7 +95,9 @@ with_lifecycle as (
 
 select
     case when r_mess between 0.0085 and 0.0087 then null else md5('job:{seed}:' || i)::uuid end,
-    case when r_mess between 0.003 and 0.004 then null else pg_temp.tenant_uuid(tenant_no) end,
+    case when r_mess between 0.003 and 0.004 then null
+         when r_mess between 0.0091 and 0.0093 then md5('unknown-tenant:{seed}')::uuid  -- not in tenants
+         else pg_temp.tenant_uuid(tenant_no) end,
     case
         when r_mess < 0.001 then upper(clean_status)
         when r_mess < 0.002 then ' ' || initcap(clean_status) || ' '

@@ -140,7 +140,9 @@ def test_data_quality_counts_every_messy_kind(built):
                count(*) filter (where lower(trim(status)) not in
                    ('queued', 'processing', 'completed', 'failed', 'provider_expired')) as unknown_status,
                count(*) - count(distinct id) - count(*) filter (where id is null) as duplicates,
-               count(*) filter (where model like '%%bob.smith@example.org%%') as personal_model
+               count(*) filter (where model like '%%bob.smith@example.org%%') as personal_model,
+               count(distinct id) filter (where created_at is not null and tenant_id is not null
+                   and tenant_id not in (select id from {RAW_SCHEMA}.tenants where id is not null)) as unknown_tenant_jobs
         from {RAW_SCHEMA}.tryon_jobs""")[0]
     assert counts[("tryon_jobs", "missing_job_id")] == raw["missing_id"] > 0
     assert counts[("tryon_jobs", "missing_tenant_id")] == raw["missing_tenant"] > 0
@@ -149,6 +151,8 @@ def test_data_quality_counts_every_messy_kind(built):
     assert counts[("tryon_jobs", "duplicate_job_version")] == raw["duplicates"] > 0
     # The generator plants an email in some model names (orchestration/sql/tryon_sample_data.sql).
     assert counts[("tryon_jobs", "personal_data_in_model")] == raw["personal_model"] > 0
+    # Jobs of a tenant missing from tenants are kept and counted; the build warns instead of failing.
+    assert counts[("tryon_jobs", "unknown_tenant")] == raw["unknown_tenant_jobs"] > 0
     models = {r["model"] for r in fetch(built, "select distinct model from marts.tenant_tryon_model_performance")}
     assert "kling-v1 (support: [email])" in models and not any("@" in m for m in models)
     assert counts[("credit_ledgers", "unknown_event_type")] > 0

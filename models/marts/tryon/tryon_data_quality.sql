@@ -5,6 +5,7 @@
     ('duplicate_job_version', 'dropped: the version with the newest updated_at is kept'),
     ('missing_created_at', 'dropped: a job without a creation time has no day'),
     ('missing_tenant_id', 'dropped: the job cannot be attributed to a tenant, so it is in no metric'),
+    ('unknown_tenant', 'kept: the tenant is missing from tenants; its jobs count under its id (a warning test names it)'),
     ('unknown_status', "kept as status 'unknown': counted in total_jobs and unknown_status_jobs only"),
     ('status_recased', 'normalised: trimmed and lower-cased to a spec status'),
     ('missing_updated_at', 'kept: lifecycle_seconds is null, so the job is left out of lifecycle metrics'),
@@ -38,10 +39,16 @@ tenants as (
     select * from {{ ref('stg_tryon__tenants') }}
 ),
 
+jobs as (
+    select tenant_id from {{ ref('int_tryon__jobs_enriched') }}
+),
+
 job_rules as (
     select
-        {{ summed_rule_counts(job_rules, computed_elsewhere=['created_after_as_of']) }},
-        ({{ rows_created_after_as_of(tryon_job_versions()) }}) as created_after_as_of
+        {{ summed_rule_counts(job_rules, computed_elsewhere=['created_after_as_of', 'unknown_tenant']) }},
+        ({{ rows_created_after_as_of(tryon_job_versions()) }}) as created_after_as_of,
+        (select count(*) from jobs where not exists (
+            select 1 from tenants where tenants.tenant_id = jobs.tenant_id)) as unknown_tenant
     from job_days
 ),
 
