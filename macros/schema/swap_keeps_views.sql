@@ -27,16 +27,24 @@
     {%- endcall %}
 {%- endmacro %}
 
-{#- The views whose query reads `relation` directly (rewrite rules depending on it). -#}
-{% macro dependent_views_query(relation) -%}
-    select distinct c.oid::regclass as view_name, c.reloptions, pg_get_viewdef(c.oid) as definition
-    from pg_depend as d
+{#- The views whose query reads the relation of OID `referenced` directly (rewrite rules depending on it); `prefix`
+    prefixes the from-list (a recursive CTE joins itself there). -#}
+{% macro views_reading(referenced, prefix='') -%}
+    select c.oid
+    from {{ prefix }} pg_depend as d
     inner join pg_rewrite as r on r.oid = d.objid
     inner join pg_class as c on c.oid = r.ev_class
     where d.classid = 'pg_rewrite'::regclass
-      and d.refobjid = to_regclass('{{ relation }}')
+      and d.refobjid = {{ referenced }}
       and c.oid <> d.refobjid
       and c.relkind = 'v'
+{%- endmacro %}
+
+{#- The views that read `relation` directly, with what re-creating them needs. -#}
+{% macro dependent_views_query(relation) -%}
+    select c.oid::regclass as view_name, c.reloptions, pg_get_viewdef(c.oid) as definition
+    from pg_class as c
+    where c.oid in ({{ views_reading("to_regclass('" ~ relation ~ "')") }})
 {%- endmacro %}
 
 {% macro lock_dependent_views(relation) -%}
@@ -86,17 +94,12 @@
     {%- if execute and target.type == 'postgres' -%}
         {%- set query -%}
             with recursive views(oid) as (
-                select r.ev_class from pg_depend as d inner join pg_rewrite as r on r.oid = d.objid
-                where d.classid = 'pg_rewrite'::regclass and d.refobjid = to_regclass('{{ relation }}')
-                  and r.ev_class <> d.refobjid
+                {{ views_reading("to_regclass('" ~ relation ~ "')") }}
                 union
-                select r.ev_class from views as v
-                inner join pg_depend as d on d.refobjid = v.oid and d.classid = 'pg_rewrite'::regclass
-                inner join pg_rewrite as r on r.oid = d.objid
-                where r.ev_class <> d.refobjid
+                {{ views_reading('v.oid', prefix='views as v,') }}
             )
             select n.nspname, c.relname from views as v
-            inner join pg_class as c on c.oid = v.oid and c.relkind = 'v'
+            inner join pg_class as c on c.oid = v.oid
             inner join pg_namespace as n on n.oid = c.relnamespace
         {%- endset -%}
         {%- for row in run_query(query).rows -%}

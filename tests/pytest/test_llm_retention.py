@@ -29,39 +29,43 @@ def run_retention_job(as_of: dt.datetime) -> None:
     assert result.success
 
 
-def test_retention_job_deletes_only_expired_rows_and_builds_do_not_bring_them_back(sample_loaded, dbt):
+def full_build_then_counter(settings, dbt, as_of: dt.datetime):
+    """A full build, then a function counting the rows on each side of as_of's retention cut-offs."""
     dbt("seed")
     dbt("build", "--full-refresh")
+    hourly_cutoff, daily_cutoff = (as_of - dt.timedelta(days=90)).date(), (as_of - dt.timedelta(days=365)).date()
+    return lambda: counts(settings, hourly_cutoff, daily_cutoff)
+
+
+def test_retention_job_deletes_only_expired_rows_and_builds_do_not_bring_them_back(sample_loaded, dbt):
     # 70 days after the anchor, the 90-day hourly cut-off falls inside the sample's 40 days.
     as_of = ANCHOR + dt.timedelta(days=70)
-    hourly_cutoff, daily_cutoff = (as_of - dt.timedelta(days=90)).date(), (as_of - dt.timedelta(days=365)).date()
-    before = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    count_now = full_build_then_counter(sample_loaded, dbt, as_of)
+    before = count_now()
     assert before["hourly_old"] > 0 and before["hourly"] > before["hourly_old"], "the test needs rows on both sides"
 
     run_retention_job(as_of)
-    after = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    after = count_now()
     assert after["hourly_old"] == 0
     assert after["hourly"] == before["hourly"] - before["hourly_old"]
     assert after["daily"] == before["daily"], "daily rows are kept 365 days"
 
     dbt("build", as_of=as_of.isoformat())
-    assert counts(sample_loaded, hourly_cutoff, daily_cutoff) == after
+    assert count_now() == after
     dbt("build", "--full-refresh", as_of=as_of.isoformat())
-    assert counts(sample_loaded, hourly_cutoff, daily_cutoff)["hourly"] == after["hourly"]
+    assert count_now()["hourly"] == after["hourly"]
 
 
 def test_daily_rows_older_than_365_days_are_deleted(sample_loaded, dbt):
     """The daily cut-off on real rows: 345 days after the anchor, as_of - 365 days falls inside the sample."""
-    dbt("seed")
-    dbt("build", "--full-refresh")
     as_of = ANCHOR + dt.timedelta(days=345)
-    hourly_cutoff, daily_cutoff = (as_of - dt.timedelta(days=90)).date(), (as_of - dt.timedelta(days=365)).date()
-    before = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    count_now = full_build_then_counter(sample_loaded, dbt, as_of)
+    before = count_now()
     assert before["daily_old"] > 0 and before["daily"] > before["daily_old"], "the test needs rows on both sides"
 
     run_retention_job(as_of)
-    after = counts(sample_loaded, hourly_cutoff, daily_cutoff)
+    after = count_now()
     assert after["daily_old"] == 0 and after["daily"] == before["daily"] - before["daily_old"]
     assert after["hourly"] == 0, "every hourly row is older than 90 days at this as_of"
     dbt("build", "--full-refresh", as_of=as_of.isoformat())
-    assert counts(sample_loaded, hourly_cutoff, daily_cutoff) == after
+    assert count_now() == after
