@@ -3,9 +3,7 @@
     hourly, but aggregated by day"): one row per project per time bucket, from the mergeable hourly state.
       bucket: 'hour' (column hour_start) or 'day' (column date, the UTC day)
       retention_days: rows older than this many days before as_of are not built (spec 001, "Retention")
-    Incremental runs recompute every bucket that any delivery of a request changed since the last run falls
-    in (macro affected_keys_of_changed_entities); models calling this need a `-- depends_on:` hint for the
-    source llm.usage_logs.
+    Incremental runs recompute every bucket int_llm__changed_units lists as changed since the model's last run.
 -#}
 {% macro llm_usage_aggregation(bucket, retention_days) -%}
     {%- set key = 'hour_start' if bucket == 'hour' else 'date' -%}
@@ -15,8 +13,8 @@ with state as (
     from {{ ref('int_llm__usage_hourly') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(retention_days) }}
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities(key_expression, llm_request_versions(), bucket,
-                                                 'last_source_changed_at') }}
+        and {{ in_changed_units(key_expression, ref('int_llm__changed_units'), 'usage_logs', key_expression,
+                                'last_source_changed_at') }}
     {% endif %}
 ),
 

@@ -40,11 +40,11 @@
       and c.relkind = 'v'
 {%- endmacro %}
 
-{#- The views that read `relation` directly, with what re-creating them needs. -#}
+{#- The views that read `relation` directly. Only their OIDs: another thread of the same build may drop one of them
+    meanwhile (a seed reloaded with CASCADE drops the staging views over it), so each is opened in its own
+    exception block below, and one that vanished is skipped. -#}
 {% macro dependent_views_query(relation) -%}
-    select c.oid::regclass as view_name, c.reloptions, pg_get_viewdef(c.oid) as definition
-    from pg_class as c
-    where c.oid in ({{ views_reading("to_regclass('" ~ relation ~ "')") }})
+    {{ views_reading("to_regclass('" ~ relation ~ "')") }}
 {%- endmacro %}
 
 {% macro lock_dependent_views(relation) -%}
@@ -55,9 +55,9 @@
             would lock every relation under it, the raw tables of a staging view included). #}
         for v in {{ dependent_views_query(relation) }} loop
             begin
-                execute format('alter view %s reset (check_option)', v.view_name);
-            exception when insufficient_privilege then
-                null;  -- not our view: dbt's own behaviour applies to it
+                execute format('alter view %s reset (check_option)', v.oid::regclass);
+            exception when others then
+                null;  -- not our view, or dropped meanwhile: dbt's own behaviour applies to it
             end;
         end loop;
     end
@@ -66,18 +66,20 @@
 
 {% macro repoint_dependent_views(backup, target) -%}
     do $ta$
-    declare v record;
+    declare v record; options text[]; definition text;
     begin
         for v in {{ dependent_views_query(backup) }} loop
             begin
+                select c.reloptions, pg_get_viewdef(c.oid) into options, definition from pg_class as c where c.oid = v.oid;
+                continue when definition is null;  -- dropped meanwhile
                 execute format(
                     'create or replace view %s%s as %s',
-                    v.view_name,
-                    case when v.reloptions is null then '' else ' with (' || array_to_string(v.reloptions, ', ') || ')' end,
-                    replace(v.definition, '{{ backup.identifier }}', '{{ target.identifier }}')
+                    v.oid::regclass,
+                    case when options is null then '' else ' with (' || array_to_string(options, ', ') || ')' end,
+                    replace(definition, '{{ backup.identifier }}', '{{ target.identifier }}')
                 );
             exception when others then
-                raise warning 'view % no longer fits {{ target }} (%); it is re-created by its own model', v.view_name, sqlerrm;
+                raise warning 'view % no longer fits {{ target }} (%); it is re-created by its own model', v.oid::regclass, sqlerrm;
             end;
         end loop;
     end

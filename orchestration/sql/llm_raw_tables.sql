@@ -28,9 +28,9 @@ create table if not exists {schema}.usage_logs (
     ingested_at timestamptz default now()  -- when the row landed here; incremental runs read changes by it
 );
 
--- The spec's access paths, then the ones incremental runs read by. Each expression is the one the incremental
--- macros generate (macros/incremental/watermark.sql: llm_request_versions; utc_day / utc_hour in
--- macros/metrics/time.sql): a request id, a delivery's change time, its UTC hour. Change one, change both.
+-- The spec's access paths, then the ones incremental runs read by. Each expression is a column of the staging
+-- version view (models/staging/llm/base/base_llm__usage_log_versions.sql; utc_hour in macros/metrics/time.sql): a
+-- request id, a delivery's change time, its UTC day and hour. Change one, change both.
 create index if not exists usage_logs_project_created_idx on {schema}.usage_logs (project_id, created_at);
 create index if not exists usage_logs_created_idx on {schema}.usage_logs (created_at);
 create index if not exists usage_logs_ingested_idx on {schema}.usage_logs (ingested_at);

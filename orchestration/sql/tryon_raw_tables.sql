@@ -33,9 +33,10 @@ create table if not exists {schema}.credit_ledgers (
     created_at timestamptz
 );
 
--- The spec's indexes, then the ones incremental runs read by. Each expression is the one the incremental macros
--- generate (macros/incremental/watermark.sql: tryon_job_versions, credit_ledger_versions; utc_day in
--- macros/metrics/time.sql): an entity id, a version's change time, a version's UTC day. Change one, change both.
+-- The spec's indexes, then the ones incremental runs read by. Each expression is a column of the staging version
+-- views (models/staging/tryon/base/base_tryon__job_versions.sql, base_tryon__credit_ledger_versions.sql; macro
+-- version_day in macros/incremental/changes.sql): an entity id, a row's change time, its UTC day. Change one,
+-- change both.
 create index if not exists tryon_jobs_tenant_status_created_idx on {schema}.tryon_jobs (tenant_id, status, created_at);
 create index if not exists tryon_jobs_tenant_model_created_idx on {schema}.tryon_jobs (tenant_id, model, created_at);
 create index if not exists tryon_jobs_status_created_idx on {schema}.tryon_jobs (status, created_at);

@@ -184,9 +184,10 @@ def move_completed_jobs_back_two_days(settings, changed_at: dt.datetime, limit: 
         order by md5(id::text) limit {int(limit)}""", (changed_at, changed_at, changed_at))
 
 
-def settle_watermarks(settings, dbt, settle_at: dt.datetime, salt: str) -> dt.datetime:
-    """One new job and one new log at settle_at, built incrementally: every watermark moves there, so the next
-    run's lookback holds only what a test changes after it. Returns the time to make those changes at."""
+def settle_watermarks(settings, dbt, settle_at: dt.datetime, salt: str, *select: str) -> dt.datetime:
+    """One new job and one new log at settle_at, built incrementally: every watermark moves there (of the models in
+    `select`, if given), so the next run's lookback holds only what a test changes after it. Returns the time to make
+    those changes at."""
     execute(settings, f"""
         insert into {RAW_SCHEMA}.tryon_jobs
         select md5(%s)::uuid, id, 'completed', 'idm-vton', %s, %s, null, 1 from {RAW_SCHEMA}.tenants
@@ -196,7 +197,7 @@ def settle_watermarks(settings, dbt, settle_at: dt.datetime, salt: str) -> dt.da
         select md5(%s)::uuid, id, 'groq', 'llama-3.1-70b', 10, 10, 0.00001, 0.00001, false, 100, 'success',
                %s, %s from {LLM_RAW_SCHEMA}.projects where id is not null order by id limit 1""",
             (salt, settle_at, settle_at))
-    dbt("build", as_of=settle_at.isoformat())
+    dbt("build", *(("--select", *select) if select else ()), as_of=settle_at.isoformat())
     return settle_at + dt.timedelta(hours=1)
 
 
@@ -260,6 +261,44 @@ def test_an_update_in_place_that_moves_a_job_to_another_day_and_month(initial_bu
         (changed_at, changed_at, changed_at))
     assert len(moved) == 15 and sum(r["new_month"] for r in moved) >= 5, "the sample must hold jobs to move"
     as_of = (changed_at + dt.timedelta(hours=1)).isoformat()
+    dbt("build", as_of=as_of)
+    incremental = snapshot(settings)
+    dbt("build", "--full-refresh", as_of=as_of)
+    assert_same(incremental, snapshot(settings))
+
+
+def test_a_run_that_stopped_half_way_is_finished_by_the_next(initial_build, dbt):
+    """Each model keeps its own watermark, and the change manifests keep every unit's newest change: runs that stop
+    after the manifests and int_tryon__jobs_enriched (a failure further down) leave the other models behind, and the
+    next full run recomputes what they missed, even once the manifests' own lookback has moved past those changes.
+    Jobs updated in place twice, in the first and in the last run (day A to B, then B to C), must leave day A
+    recomputed too: only the manifest remembers it.
+    """
+    settings = initial_build
+    manifests = ("+int_tryon__changed_units", "+int_llm__changed_units")
+    changed_at = settle_watermarks(settings, dbt, ANCHOR + dt.timedelta(days=34), "settle-half-way")
+    single_version = f"""id in (select id from {RAW_SCHEMA}.tryon_jobs group by id having count(*) = 1)
+        and status = 'completed' and tenant_id is not null and created_at < %s::timestamptz - interval '40 days'"""
+    moved = fetch(settings, f"""
+        update {RAW_SCHEMA}.tryon_jobs set created_at = created_at - interval '2 days', updated_at = %s
+        where id in (select id from {RAW_SCHEMA}.tryon_jobs where {single_version}
+                     order by md5(id::text || 'half-way') limit 10)
+        returning id""", (changed_at, changed_at))
+    assert len(moved) == 10
+    mutate(settings, changed_at.isoformat(), "half-way-1")
+    dbt("build", "--select", *manifests, as_of=(changed_at + dt.timedelta(hours=1)).isoformat())
+    # A second stopped run, four days on: the manifests' watermarks move beyond the lookback (72 h) of the first
+    # run's changes, so the next run's manifests no longer read them; the other models' watermarks stay behind.
+    later = settle_watermarks(settings, dbt, changed_at + dt.timedelta(days=4), "half-way-settle", *manifests)
+    stale = fetch(settings, "select count(*) as n from marts.global_tryon_daily where last_source_changed_at >= %s",
+                  (changed_at,))
+    assert stale[0]["n"] == 0, "the marts must still be behind: the runs stopped before them"
+
+    execute(settings, f"""
+        update {RAW_SCHEMA}.tryon_jobs set created_at = created_at - interval '2 days', updated_at = %s
+        where id = any(%s::uuid[])""", (later, [r["id"] for r in moved]))
+    mutate(settings, later.isoformat(), "half-way-2")
+    as_of = (later + dt.timedelta(hours=1)).isoformat()
     dbt("build", as_of=as_of)
     incremental = snapshot(settings)
     dbt("build", "--full-refresh", as_of=as_of)

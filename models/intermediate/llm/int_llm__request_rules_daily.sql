@@ -1,4 +1,5 @@
--- depends_on: {{ source('llm', 'usage_logs') }}
+-- depends_on: {{ ref('int_llm__changed_units') }}
+-- depends_on: {{ ref('base_llm__usage_log_versions') }}
 {{
     config(
         pre_hook="{{ local_setting('enable_nestloop', 'off') }}",
@@ -15,13 +16,15 @@
 -- Mergeable data-quality state: for each UTC creation day (1900-01-01: no creation time), how many raw usage log
 -- rows (deliveries) and how many kept requests each rule of llm_data_quality touched. llm_data_quality sums these
 -- rows. Incremental: recomputes the days any delivery of a changed request falls in and the days of changed rows,
--- reading only those days through the raw indexes (macros/incremental/watermark.sql).
+-- reading only those days through the raw indexes (macros/incremental/changes.sql).
 with logs as (
-    {{ rows_on_affected_days(ref('base_llm__usage_logs'), 'request_id', llm_request_versions()) }}
+    {{ rows_on_changed_days(ref('base_llm__usage_logs'), 'request_id', ref('base_llm__usage_log_versions'),
+                            ref('int_llm__changed_units'), 'usage_logs') }}
 ),
 
 requests as (
-    {{ rows_on_affected_days(ref('stg_llm__usage_logs'), 'request_id', llm_request_versions()) }}
+    {{ rows_on_changed_days(ref('stg_llm__usage_logs'), 'request_id', ref('base_llm__usage_log_versions'),
+                            ref('int_llm__changed_units'), 'usage_logs') }}
 ),
 
 projects as (

@@ -1,4 +1,5 @@
--- depends_on: {{ source('llm', 'usage_logs') }}
+-- depends_on: {{ ref('int_llm__changed_units') }}
+-- depends_on: {{ ref('base_llm__usage_log_versions') }}
 {{
     config(**incremental_config(
         unique_key='hour_start',
@@ -18,10 +19,10 @@ with requests as (
     select * from {{ ref('stg_llm__usage_logs') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        {%- set unit = incremental_unit('hour') %}
-        and {{ affected_keys_of_changed_entities({'hour': 'hour_start', 'day': 'created_day_utc'}[unit],
-                                                 llm_request_versions(), unit, 'last_source_changed_at') }}
-        and {{ is_entity_in_affected_keys('request_id', llm_request_versions(), unit, 'last_source_changed_at') }}
+        {%- set unit = {'hour': 'hour_start', 'day': 'created_day_utc'}[incremental_unit('hour')] %}
+        {%- set changed = changed_units(ref('int_llm__changed_units'), 'usage_logs', unit, 'last_source_changed_at') %}
+        and {{ in_subquery(unit, changed) }}
+        and {{ is_entity_in_units('request_id', ref('base_llm__usage_log_versions'), unit, changed) }}
     {% endif %}
 ),
 

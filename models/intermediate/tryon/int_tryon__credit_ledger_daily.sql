@@ -1,4 +1,5 @@
--- depends_on: {{ source('tryon', 'credit_ledgers') }}
+-- depends_on: {{ ref('int_tryon__changed_units') }}
+-- depends_on: {{ ref('base_tryon__credit_ledger_versions') }}
 {{
     config(**incremental_config(
         unique_key='created_day_utc',
@@ -10,17 +11,18 @@
 }}
 
 -- Incremental: ledger entries are append-only, so entries created since the last run (minus the lookback) name
--- the days to recompute, and those days are read whole, through the raw indexes (macros/incremental/watermark.sql).
+-- the days to recompute, and those days are read whole, through the raw indexes (macros/incremental/changes.sql).
 with entries as (
     select
         *,
         {{ utc_day('created_at') }} as created_day_utc
     from {{ ref('stg_tryon__credit_ledger_entries') }}
     {% if is_incremental() %}
-        where {{ affected_keys_of_changed_entities(utc_day('created_at'), credit_ledger_versions(), 'day',
-                                                   'last_source_created_at') }}
-            and {{ is_entity_in_affected_keys('ledger_entry_id', credit_ledger_versions(), 'day',
-                                              'last_source_created_at') }}
+        {%- set changed_days = changed_units(ref('int_tryon__changed_units'), 'credit_ledgers', 'created_day_utc',
+                                             'last_source_created_at') %}
+        where {{ in_subquery(utc_day('created_at'), changed_days) }}
+            and {{ is_entity_in_units('ledger_entry_id', ref('base_tryon__credit_ledger_versions'), 'created_day_utc',
+                                      changed_days) }}
     {% endif %}
 ),
 

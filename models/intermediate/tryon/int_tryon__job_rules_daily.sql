@@ -1,4 +1,5 @@
--- depends_on: {{ source('tryon', 'tryon_jobs') }}
+-- depends_on: {{ ref('int_tryon__changed_units') }}
+-- depends_on: {{ ref('base_tryon__job_versions') }}
 {{
     config(**incremental_config(
         unique_key='source_day',
@@ -13,7 +14,8 @@
 -- many rows each rule touched. tryon_data_quality sums these rows. Incremental: recomputes the days any version
 -- of a changed job falls in and the days of changed rows, reading only those days through the raw indexes.
 with versions as (
-    {{ rows_on_affected_days(ref('base_tryon__jobs'), 'job_id', tryon_job_versions(with_moves=true)) }}
+    {{ rows_on_changed_days(ref('base_tryon__jobs'), 'job_id', ref('base_tryon__job_versions'),
+                            ref('int_tryon__changed_units'), 'tryon_jobs') }}
 ),
 
 final as (

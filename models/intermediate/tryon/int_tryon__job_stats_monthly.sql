@@ -1,5 +1,4 @@
--- depends_on: {{ source('tryon', 'tryon_jobs') }}
--- depends_on: {{ ref('int_tryon__jobs_enriched') }}
+-- depends_on: {{ ref('int_tryon__changed_units') }}
 -- The daily state summed per UTC month: all-time snapshot marts (overviews, model performance) add up about
 -- twelve rows a year per group instead of 365. Incremental: whole months holding a changed job are recomputed
 -- from the daily state, which this run has already brought up to date.
@@ -14,7 +13,11 @@
 }}
 
 with days as (
-    {{ tryon_days_of_affected_months(ref('int_tryon__job_stats_daily')) }}
+    select * from {{ ref('int_tryon__job_stats_daily') }}
+    {% if is_incremental() %}
+        where {{ in_changed_units(month_of_day('created_day_utc'), ref('int_tryon__changed_units'), 'tryon_jobs',
+                                  'month', 'last_source_changed_at') }}
+    {% endif %}
 ),
 
 final as (

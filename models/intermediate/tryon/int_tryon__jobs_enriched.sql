@@ -1,4 +1,4 @@
--- depends_on: {{ source('tryon', 'tryon_jobs') }}
+-- depends_on: {{ ref('base_tryon__job_versions') }}
 {{
     config(**incremental_config(
         unique_key='job_id',
@@ -16,8 +16,10 @@ with jobs as (
     select * from {{ ref('stg_tryon__jobs') }}
     {% if is_incremental() %}
         -- The newest version of every job with a version changed since the last run, read through the raw
-        -- indexes (macros/incremental/watermark.sql).
-        where {{ is_changed_entity('job_id', tryon_job_versions(), 'source_changed_at') }}
+        -- indexes (macros/incremental/changes.sql). The one incremental model that finds its changes itself:
+        -- it is entity-level, and the change manifest reads it to know where each rewritten job counted before.
+        where {{ in_subquery('job_id', 'select job_id from ' ~ ref('base_tryon__job_versions') ~ ' where '
+                             ~ changed_since_last_run('source_changed_at', 'source_changed_at')) }}
     {% endif %}
 ),
 
@@ -45,12 +47,12 @@ enriched as (
 ),
 
 -- Where each changed job counted before this run: a job updated in place (a corrected created_at) leaves no
--- older raw version behind to say so, and the day it left must be recomputed too (macro tryon_job_moves).
+-- older raw version behind to say so, and the day it left must be recomputed too (int_tryon__changed_units).
 -- Empty in a full refresh: nothing counted anywhere before.
 stored as (
     {% if is_incremental() %}
         select job_id, created_day_utc, previous_created_day_utc from {{ this }}
-        where {{ is_changed_entity('job_id', tryon_job_versions(), 'source_changed_at') }}
+        where {{ in_subquery('job_id', 'select job_id from jobs') }}
     {% else %}
         select job_id, created_day_utc, created_day_utc as previous_created_day_utc from enriched
         where 1 = 0

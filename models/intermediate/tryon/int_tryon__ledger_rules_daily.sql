@@ -1,4 +1,5 @@
--- depends_on: {{ source('tryon', 'credit_ledgers') }}
+-- depends_on: {{ ref('int_tryon__changed_units') }}
+-- depends_on: {{ ref('base_tryon__credit_ledger_versions') }}
 {{
     config(**incremental_config(
         unique_key='source_day',
@@ -13,7 +14,8 @@
 -- time), how many rows each rule touched. tryon_data_quality sums these rows. Incremental: as
 -- int_tryon__job_rules_daily.
 with versions as (
-    {{ rows_on_affected_days(ref('base_tryon__credit_ledger_entries'), 'ledger_entry_id', credit_ledger_versions()) }}
+    {{ rows_on_changed_days(ref('base_tryon__credit_ledger_entries'), 'ledger_entry_id',
+                            ref('base_tryon__credit_ledger_versions'), ref('int_tryon__changed_units'), 'credit_ledgers') }}
 ),
 
 event_types as (

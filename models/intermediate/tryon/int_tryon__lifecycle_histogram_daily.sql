@@ -1,4 +1,4 @@
--- depends_on: {{ source('tryon', 'tryon_jobs') }}
+-- depends_on: {{ ref('int_tryon__changed_units') }}
 {{
     config(**incremental_config(
         unique_key='created_day_utc',
@@ -13,7 +13,8 @@ with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     where is_completed and lifecycle_bucket is not null
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities('created_day_utc', tryon_job_versions(with_moves=true), 'day', 'last_source_changed_at') }}
+        and {{ in_changed_units('created_day_utc', ref('int_tryon__changed_units'), 'tryon_jobs', 'created_day_utc',
+                            'last_source_changed_at') }}
     {% endif %}
 ),
 

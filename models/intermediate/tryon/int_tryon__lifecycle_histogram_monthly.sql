@@ -1,5 +1,4 @@
--- depends_on: {{ source('tryon', 'tryon_jobs') }}
--- depends_on: {{ ref('int_tryon__jobs_enriched') }}
+-- depends_on: {{ ref('int_tryon__changed_units') }}
 -- The daily lifecycle histogram summed per UTC month, for the all-time p95 of the snapshot marts. Incremental:
 -- whole months holding a changed job are recomputed from the daily histogram.
 {{
@@ -13,7 +12,11 @@
 }}
 
 with days as (
-    {{ tryon_days_of_affected_months(ref('int_tryon__lifecycle_histogram_daily')) }}
+    select * from {{ ref('int_tryon__lifecycle_histogram_daily') }}
+    {% if is_incremental() %}
+        where {{ in_changed_units(month_of_day('created_day_utc'), ref('int_tryon__changed_units'), 'tryon_jobs',
+                                  'month', 'last_source_changed_at') }}
+    {% endif %}
 ),
 
 final as (

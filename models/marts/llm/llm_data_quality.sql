@@ -34,7 +34,7 @@ projects as (
 log_rules as (
     select
         {{ summed_rule_counts(log_rules, computed_elsewhere=['created_after_as_of']) }},
-        ({{ rows_created_after_as_of(llm_request_versions()) }}) as created_after_as_of
+        ({{ rows_created_after_as_of(ref('base_llm__usage_log_versions')) }}) as created_after_as_of
     from request_days
 ),
 

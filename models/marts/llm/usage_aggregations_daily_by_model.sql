@@ -1,4 +1,4 @@
--- depends_on: {{ source('llm', 'usage_logs') }}
+-- depends_on: {{ ref('int_llm__changed_units') }}
 {{
     config(**incremental_config(
         unique_key='date',
@@ -17,8 +17,8 @@ with state as (
     from {{ ref('int_llm__usage_hourly') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ affected_keys_of_changed_entities('created_day_utc', llm_request_versions(), 'day',
-                                                 'last_source_changed_at') }}
+        and {{ in_changed_units('created_day_utc', ref('int_llm__changed_units'), 'usage_logs', 'created_day_utc',
+                                'last_source_changed_at') }}
     {% endif %}
 ),
 

@@ -1,4 +1,4 @@
--- depends_on: {{ source('llm', 'usage_logs') }}
+-- depends_on: {{ ref('int_llm__changed_units') }}
 {{
     config(**incremental_config(
         unique_key='hour_start',

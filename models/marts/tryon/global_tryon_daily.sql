@@ -1,5 +1,4 @@
--- depends_on: {{ source('tryon', 'tryon_jobs') }}
--- depends_on: {{ ref('int_tryon__jobs_enriched') }}
+-- depends_on: {{ ref('int_tryon__changed_units') }}
 {{
     config(**incremental_config(
         unique_key='created_day_utc',
@@ -13,7 +12,8 @@
 with stats as (
     select * from {{ ref('int_tryon__job_stats_daily') }}
     {% if is_incremental() %}
-        where {{ affected_keys_of_changed_entities('created_day_utc', tryon_job_versions(with_moves=true), 'day', 'last_source_changed_at') }}
+        where {{ in_changed_units('created_day_utc', ref('int_tryon__changed_units'), 'tryon_jobs', 'created_day_utc',
+                            'last_source_changed_at') }}
     {% endif %}
 ),
 

@@ -46,7 +46,7 @@ jobs as (
 job_rules as (
     select
         {{ summed_rule_counts(job_rules, computed_elsewhere=['created_after_as_of', 'unknown_tenant']) }},
-        ({{ rows_created_after_as_of(tryon_job_versions()) }}) as created_after_as_of,
+        ({{ rows_created_after_as_of(ref('base_tryon__job_versions')) }}) as created_after_as_of,
         (select count(*) from jobs where not exists (
             select 1 from tenants where tenants.tenant_id = jobs.tenant_id)) as unknown_tenant
     from job_days

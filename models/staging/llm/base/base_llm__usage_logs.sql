@@ -1,12 +1,12 @@
 -- Every raw usage log row, typed and normalised, with one flag per data-quality rule. No row is dropped
 -- here: stg_llm__usage_logs applies the rules, llm_data_quality counts them.
-with source as (
-    select * from {{ source('llm', 'usage_logs') }}
+with versions as (
+    select * from {{ ref('base_llm__usage_log_versions') }}
 ),
 
 normalised as (
     select
-        id as request_id,
+        request_id,
         project_id,
         -- Provider and model names reach every mart (requests_by_model included): personal data typed into them
         -- (a fine-tune named after a person's email) is masked here (macros/privacy/pii.sql).
@@ -23,8 +23,8 @@ normalised as (
         {{ normalize_llm_status('status') }} as status,
         created_at,
         ingested_at,
-        {{ llm_request_versions().changed_at }} as source_changed_at
-    from source
+        source_changed_at
+    from versions
 ),
 
 flagged as (

@@ -1,19 +1,19 @@
 -- Every raw ledger row, typed and normalised, with one flag per data-quality rule.
-with source as (
-    select * from {{ source('tryon', 'credit_ledgers') }}
+with versions as (
+    select * from {{ ref('base_tryon__credit_ledger_versions') }}
 ),
 
 normalised as (
     select
-        id as ledger_entry_id,
+        ledger_entry_id,
         tenant_id,
         event_type as raw_event_type,
         lower(trim(event_type)) as event_type,
         amount as raw_amount,
         job_id,
         created_at,
-        {{ credit_ledger_versions().changed_at }} as source_changed_at
-    from source
+        source_changed_at
+    from versions
 ),
 
 flagged as (

@@ -1,12 +1,12 @@
 -- Every raw job row, typed and normalised, with one flag per data-quality rule. No row is dropped here:
 -- stg_tryon__jobs applies the rules, tryon_data_quality counts them.
-with source as (
-    select * from {{ source('tryon', 'tryon_jobs') }}
+with versions as (
+    select * from {{ ref('base_tryon__job_versions') }}
 ),
 
 normalised as (
     select
-        id as job_id,
+        job_id,
         tenant_id,
         status as raw_status,
         {{ normalize_tryon_status('status') }} as status,
@@ -15,13 +15,13 @@ normalised as (
         {{ has_pii('model') }} as has_pii_in_model,
         created_at,
         updated_at,
-        {{ tryon_job_versions().changed_at }} as source_changed_at,
+        source_changed_at,
         -- The spec calls this a categorised code, but providers' free text lands here too: personal data in
         -- it is masked now, before any other model reads it (macros/privacy/pii.sql).
         {{ scrub_pii("nullif(lower(trim(failure_reason_normalized)), '')") }} as raw_failure_reason,
         {{ has_pii('failure_reason_normalized') }} as has_pii_in_failure_reason,
         credits_charged as raw_credits_charged
-    from source
+    from versions
 ),
 
 flagged as (
