@@ -12,7 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from .housekeeping import prune_dagster_runs, prune_target_folders, retention_days
 from .locking import dbt_build_lock
 from .partitions import daily_partitions, dbt_vars_for_window
-from .project import dbt_project
+from .project import DOMAINS, dbt_project
 
 
 class DbtBuildConfig(Config):
@@ -22,8 +22,12 @@ class DbtBuildConfig(Config):
     as_of: str = ""
 
 
+LAYERS = ("staging", "intermediate", "marts", "public")
+
+
 class Translator(DagsterDbtTranslator):
-    """Raw source tables become assets of their own, grouped by source; models are grouped by layer."""
+    """Assets are grouped by domain (a raw source's group is its own domain), so each domain's lineage, raw tables
+    to public views, is one group in the UI; the layer is a tag. Raw source tables get keys of their own."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -32,9 +36,14 @@ class Translator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
-            return "raw"
+            return dbt_resource_props["source_name"]
+        domains = [tag for tag in dbt_resource_props.get("tags", []) if tag in DOMAINS]
+        return domains[0] if domains else "shared"
+
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
         fqn = dbt_resource_props.get("fqn", [])
-        return fqn[1] if len(fqn) > 2 else "reference"
+        layer = fqn[1] if len(fqn) > 2 and fqn[1] in LAYERS else dbt_resource_props["resource_type"]
+        return {**super().get_tags(dbt_resource_props), "layer": layer}
 
 
 def build_args(context: AssetExecutionContext, config: DbtBuildConfig) -> list[str]:

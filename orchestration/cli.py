@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .project import PROJECT_ROOT, dbt_executable, ensure_profiles
+from .project import DOMAINS, PROJECT_ROOT, dbt_executable, ensure_profiles
 from .sample_data import LLM, TRYON, SampleSpec, load_sample_data
 from .security import add_tenant_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
@@ -104,8 +104,9 @@ def cmd_tenant_login(login: str, tenant_id: str) -> None:
     _say(f"login {login} may now read the rows of tenant {tenant_id} (and no other tenant's)")
 
 
-def materialize(full_refresh: bool = False, partition: str | None = None, as_of: str | None = None) -> None:
-    """Materialize every asset through Dagster: the job the hourly schedule runs."""
+def materialize(full_refresh: bool = False, partition: str | None = None, as_of: str | None = None,
+                domain: str | None = None) -> None:
+    """Materialize every asset through Dagster (the job the hourly schedule runs), or one domain's."""
     dbt_command(["parse", "--quiet"])
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
@@ -115,13 +116,13 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
 
     from .partitions import schedule_partition_key
 
-    job = defs.resolve_job_def("analytics_all_assets")
+    job = defs.resolve_job_def(f"analytics_{domain}" if domain else "analytics_all_assets")
     partition = partition or schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
     config = {"full_refresh": full_refresh, **({"as_of": as_of} if as_of else {})}
     run_config = {"ops": {"analytics_dbt_assets": {"config": config}}}
     started = time.monotonic()
     kind = "full refresh" if full_refresh else f"incremental run for the changes of {partition}"
-    _say(f"materializing every asset through Dagster ({kind}) ...")
+    _say(f"materializing {f'the {domain} domain' if domain else 'every asset'} through Dagster ({kind}) ...")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
             run_config=run_config, instance=instance, partition_key=partition, raise_on_error=False
@@ -295,9 +296,10 @@ def load_sample_command(force: bool, **sample) -> None:
 @click.option("--full-refresh", is_flag=True, help="rebuild every incremental model from scratch")
 @click.option("--partition", help="a UTC day (YYYY-MM-DD) of changes to apply (default: the schedule's)")
 @click.option("--as-of", help="reference time of trailing windows, ISO 8601 (default: the run's start)")
-def materialize_command(full_refresh: bool, partition: str | None, as_of: str | None) -> None:
-    """Materialize every asset through Dagster (the job the hourly schedule runs)."""
-    materialize(full_refresh=full_refresh, partition=partition, as_of=as_of)
+@click.option("--domain", type=click.Choice(DOMAINS), help="only this domain's assets (default: every domain)")
+def materialize_command(full_refresh: bool, partition: str | None, as_of: str | None, domain: str | None) -> None:
+    """Materialize every asset through Dagster (the job the hourly schedule runs), or one domain's."""
+    materialize(full_refresh=full_refresh, partition=partition, as_of=as_of, domain=domain)
 
 
 @cli.command("summary")

@@ -7,11 +7,11 @@ from dagster import Definitions
 from .assets import analytics_dbt_assets
 from .resources import dbt_resource
 from .retention import llm_retention_job, llm_retention_schedule
-from .schedules import all_assets_job, hourly_incremental_schedule
+from .schedules import all_assets_job, domain_jobs, hourly_incremental_schedule
 
 defs = Definitions(
     assets=[analytics_dbt_assets],
-    jobs=[all_assets_job, llm_retention_job],
+    jobs=[all_assets_job, *domain_jobs.values(), llm_retention_job],
     schedules=[hourly_incremental_schedule, llm_retention_schedule],
     resources={"dbt": dbt_resource()},
 )

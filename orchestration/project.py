@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported lazily: the warehouse and the CLI's quick commands need no Dagster
     from dagster_dbt import DbtProject
 
+# The analytics domains: one dbt selector, tag and on/off var each (selectors.yml, dbt_project.yml), one Dagster
+# asset group and job each (orchestration/assets.py, schedules.py).
+DOMAINS = ("tryon", "llm")
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import AssetSelection, RunRequest, ScheduleEvaluationContext, define_asset_job, schedule
 
 from .partitions import schedule_partition_key
+from .project import DOMAINS
 
 # The job the schedule runs; `make run` materializes the same selection.
 all_assets_job = define_asset_job(
@@ -13,6 +14,18 @@ all_assets_job = define_asset_job(
     description="dbt build of every model, seed and test for the changes of a UTC day (or a range of them).",
     tags={"dagster/max_retries": "0"},
 )
+
+
+# One job per domain (`tenant-analytics materialize --domain tryon`): its raw tables, models, seeds and checks.
+domain_jobs = {
+    domain: define_asset_job(
+        name=f"analytics_{domain}",
+        selection=AssetSelection.groups(domain),
+        description=f"dbt build of the {domain} domain for the changes of a UTC day (or a range of them).",
+        tags={"dagster/max_retries": "0"},
+    )
+    for domain in DOMAINS
+}
 
 
 @schedule(job=all_assets_job, cron_schedule="5 * * * *", execution_timezone="UTC")

@@ -84,7 +84,9 @@
     entity with a version changed since the manifest's watermark (a new version can move an entity to another unit,
     and the unit its older versions fall in changes too), read through the raw id index and stamped with the entity's
     newest change; rows without an id are no entity's and touch their own unit. In a full build, every version, with
-    its entity's newest change (a window rather than id lookups, which suit a few entities, not all of them). -#}
+    its entity's newest change (a window rather than id lookups, which suit a few entities, not all of them), and a
+    row without an id with its own change time (the window would lump them all into one partition and give every
+    unit holding one the newest of them: those units would look changed in the next run). -#}
 {% macro unit_changes(versions, entity, unit) -%}
     {%- if is_incremental() -%}
         {%- set changed -%}
@@ -105,7 +107,12 @@
     select {{ unit }}, source_changed_at from ({{ changed }}) as changed
     where {{ entity }} is null
     {%- else -%}
-    select {{ unit }}, max(source_changed_at) over (partition by {{ entity }}) as source_changed_at
+    select
+        {{ unit }},
+        case
+            when {{ entity }} is null then source_changed_at
+            else max(source_changed_at) over (partition by {{ entity }})
+        end as source_changed_at
     from {{ versions }}
     where {{ unit }} is not null
     {%- endif -%}

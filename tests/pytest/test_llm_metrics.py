@@ -125,9 +125,10 @@ def test_data_quality_counts_match_the_raw_rows(built, requests):
     assert counts["potential_cost_unknown"] == sum(r["potential"] is None for r in requests)
 
 
-@pytest.mark.parametrize("as_of", ["2026-05-20T13:30:00+00:00", AS_OF])
+@pytest.mark.parametrize("as_of", ["2026-05-20T13:30:00+00:00", "2026-05-01T01:30:00+00:00", AS_OF])
 def test_cost_forecast(built, requests, dbt, as_of):
-    """Month-to-date cost and run-rate projection per project, mid-month and in the first hour of a month."""
+    """Month-to-date cost and run-rate projection per project: mid-month, 90 minutes into a month (a run rate from
+    one and a half hours of data), and at the first instant of a month (no data in it yet)."""
     dbt("run", "-s", "usage_cost_forecast+", as_of=as_of)
     try:
         rows = by_key(fetch(built, "select * from public.usage_cost_forecast"), "project_id")

@@ -1,0 +1,62 @@
+"""Domains are units: a database that holds only one system's raw tables builds that domain alone.
+
+Each case creates a database of its own with one domain's raw tables and sample rows, switches the other domain off
+(`--vars '{<domain>_enabled: false}'`), and runs `dbt seed` and `dbt build` there: the build must pass, fill the
+domain's marts, and create nothing of the other domain (the other raw schema does not exist, so a model that read it
+would fail the build).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from conftest import ANCHOR, AS_OF, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, fetch
+from orchestration.sample_data import LLM, TRYON, load_sample_data
+from orchestration.security import bootstrap, grant_raw_read
+from orchestration.warehouse import ensure_database
+
+SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, days=10, anchor=ANCHOR)
+# Per domain: its sample generator, raw schema, the other domain, and a mart that must have rows.
+# Relations of a domain whose names do not carry the domain's name.
+OTHER_NAMES = {
+    "llm": {"usage_aggregations_hourly", "usage_aggregations_daily", "usage_aggregations_daily_by_model",
+            "usage_cost_forecast"},
+    "tryon": {"credit_event_types"},
+}
+CASES = {
+    "tryon": (TRYON, RAW_SCHEMA, "llm", "global_tryon_daily"),
+    "llm": (LLM, LLM_RAW_SCHEMA, "tryon", "usage_aggregations_daily"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_database_with_one_domains_tables_builds_that_domain_alone(warehouse, name):
+    domain, schema, other, mart = CASES[name]
+    database = f"analytics_only_{name}"
+    admin = warehouse.with_database("postgres").connect()
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {database} with (force)")
+    admin.close()
+    ensure_database(warehouse, database)
+    settings = warehouse.with_database(database)
+    bootstrap(settings, lock_down=True)
+    load_sample_data(settings, schema, SMALL, force=True, log=lambda _m: None, domain=domain)
+    grant_raw_read(settings, schema)
+
+    dbt = Dbt(settings)
+    switched_off = {f"{other}_enabled": False}
+    dbt("seed", extra_vars=switched_off)
+    dbt("build", "--full-refresh", as_of=AS_OF, extra_vars=switched_off)
+
+    assert fetch(settings, f"select count(*) as n from marts.{mart}")[0]["n"] > 0
+    built = {r["name"] for r in fetch(settings, """
+        select table_name as name from information_schema.tables
+        where table_schema in ('staging', 'intermediate', 'marts', 'public', 'reference')""")}
+    other_domain = {r["name"] for r in fetch(settings, """
+        select table_name as name from information_schema.tables where table_schema = %s""",
+        (CASES[other][1],))}
+    assert not other_domain, f"the {other} raw schema must not exist in this database"
+    leaked = sorted(n for n in built if other in n or n in OTHER_NAMES[other])
+    assert not leaked, f"{name}-only build created {other} relations: {leaked}"
