@@ -140,6 +140,19 @@ class Bench:
         finally:
             conn.close()
 
+    def server_root_pid(self) -> int | None:
+        """The database server's root process (postmaster), when it runs on this machine: the parent of this
+        connection's backend, looked up while the connection is open (a closed connection's backend exits)."""
+        conn = self.settings.connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("select pg_backend_pid()")
+                backend = MemorySampler._process(cur.fetchone()[0])
+                parent = backend.parent() if backend is not None else None
+                return parent.pid if parent is not None else None
+        finally:
+            conn.close()
+
     def timed_sql(self, query: str, params: tuple | None = None) -> float:
         started = time.perf_counter()
         self.sql(query, params)
@@ -357,9 +370,7 @@ class Bench:
         self.settings_and_machine()
         self.generate()
         self.floor()
-        server_pid = self.sql("select pg_backend_pid()")[0][0]
-        postmaster = MemorySampler._process(server_pid)
-        root_pid = postmaster.parent().pid if postmaster is not None else None
+        root_pid = self.server_root_pid()
         with MemorySampler(root_pid) as sampler:
             self.full_build(sampler)
             as_of = self.incremental(sampler)

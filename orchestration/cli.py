@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from .locking import dbt_build_lock
 from .project import DOMAINS, PROJECT_ROOT, dbt_executable, ensure_profiles
 from .sample_data import LLM, TRYON, SampleSpec, load_sample_data
 from .security import add_tenant_login, bootstrap, grant_raw_read
@@ -300,6 +301,13 @@ def load_sample_command(force: bool, **sample) -> None:
 def materialize_command(full_refresh: bool, partition: str | None, as_of: str | None, domain: str | None) -> None:
     """Materialize every asset through Dagster (the job the hourly schedule runs), or one domain's."""
     materialize(full_refresh=full_refresh, partition=partition, as_of=as_of, domain=domain)
+
+
+@cli.command("reconcile")
+def reconcile_command() -> None:
+    """Mark the UTC days whose raw rows were deleted for the next incremental run to recompute (daily in Dagster)."""
+    with dbt_build_lock(connection(), log=_say):
+        dbt_command(["run-operation", "reconcile_deletions"])
 
 
 @cli.command("summary")

@@ -21,18 +21,23 @@ class RetentionConfig(Config):
     as_of: str = ""
 
 
-@op(description="Delete LLM aggregates older than the retention vars (spec 001, 'Retention Policy').")
-def apply_llm_retention(context: OpExecutionContext, dbt: DbtCliResource, config: RetentionConfig) -> None:
-    args = ["run-operation", "apply_llm_retention"]
-    if config.as_of:
-        args += ["--vars", json.dumps({"as_of": config.as_of})]
+def run_dbt_operation(context: OpExecutionContext, dbt: DbtCliResource, operation: str, as_of: str = "") -> None:
+    """`dbt run-operation <operation>` under the build lock, its own log lines in the Dagster log."""
+    args = ["run-operation", operation]
+    if as_of:
+        args += ["--vars", json.dumps({"as_of": as_of})]
     with dbt_build_lock(log=context.log.info):
         invocation = dbt.cli(args, manifest=dbt_project().manifest_path)
         for event in invocation.stream_raw_events():
             message = event.raw_event.get("info", {}).get("msg", "")
-            if "deleted" in message or "not built yet" in message:
+            if event.raw_event.get("info", {}).get("name") == "JinjaLogInfo":
                 context.log.info(message)
         invocation.wait()  # raises when dbt failed
+
+
+@op(description="Delete LLM aggregates older than the retention vars (spec 001, 'Retention Policy').")
+def apply_llm_retention(context: OpExecutionContext, dbt: DbtCliResource, config: RetentionConfig) -> None:
+    run_dbt_operation(context, dbt, "apply_llm_retention", config.as_of)
 
 
 @job(description="Daily: apply spec 001's retention to the LLM usage aggregates.")

@@ -13,7 +13,7 @@ import pwd
 import secrets
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
@@ -37,7 +37,7 @@ class ConnectionSettings:
     host: str
     port: int
     user: str
-    password: str
+    password: str = field(repr=False)  # never in a traceback, a test report or a log line
     database: str
 
     @classmethod

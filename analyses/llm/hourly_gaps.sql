@@ -1,4 +1,3 @@
-{{ config(enabled=domain_enabled('llm')) }}
 -- Spec 001, "Monitoring: Check Aggregation Status", the gap check, corrected. The spec's version puts
 -- LAG() in WHERE, which PostgreSQL rejects ("window functions are not allowed in WHERE"): the window is
 -- computed in a subquery and filtered outside it. Hours without requests have no row in

@@ -1,4 +1,3 @@
-{{ config(enabled=domain_enabled('llm')) }}
 -- Spec 001, "Example Dashboard Queries: Top Models by Cost", corrected. The spec's version calls the
 -- set-returning jsonb_object_keys() inside SUM(), which PostgreSQL rejects, and would attribute a day's
 -- whole cost to every model used that day. The long table usage_aggregations_daily_by_model has one row

@@ -165,6 +165,19 @@
     {{ in_subquery(column, changed_units(manifest, source_name, unit, watermark_column)) }}
 {%- endmacro %}
 
+{#- The same for the model being built, from its `recompute` config (macros/incremental/config.sql), so the units it
+    reads and the units its pre-hook deletes are written once: the units' query, and `expression` (default: the
+    model's unit column) being one of them. -#}
+{% macro recomputed_units() -%}
+    {%- set recompute = config.get('meta')['recompute'] -%}
+    {{ changed_units(ref(recompute.manifest), recompute.source, recompute.unit,
+                     recompute.get('watermark', 'last_source_changed_at')) }}
+{%- endmacro %}
+
+{% macro in_recomputed_units(expression=none) -%}
+    {{ in_subquery(expression or config.get('meta')['recompute'].column, recomputed_units()) }}
+{%- endmacro %}
+
 {#- entity_column names an entity with a version in one of the units units_query returns (versions: a base_*_versions
     view whose id column is also called entity_column; version_unit: its column for the unit). Together with a unit
     filter on the staged rows it reads whole changed units from a ranked view through the raw indexes. -#}
@@ -179,15 +192,15 @@
     named entity_column) with its UTC creation day as source_day; in an incremental run, only the rows on the days
     that changed, and always the day standing for "no creation time" (such a row may have no change time either, so
     no watermark can tell when it arrived; only bad rows are there, and the day index reads just them). Rows without
-    an id rank among themselves and are read on those days too. The model's watermark is last_source_changed_at. -#}
-{% macro rows_on_changed_days(relation, entity_column, versions, manifest, source_name) -%}
+    an id rank among themselves and are read on those days too. The days are the model's `recompute` units. -#}
+{% macro rows_on_changed_days(relation, entity_column, versions) -%}
     select
         *,
         {{ version_day('created_at') }} as source_day
     from {{ relation }}
     {%- if is_incremental() %}
     {%- set days -%}
-        {{ changed_units(manifest, source_name, 'created_day_utc', 'last_source_changed_at') }}
+        {{ recomputed_units() }}
         union
         select {{ version_day('null') }}
     {%- endset %}

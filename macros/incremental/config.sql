@@ -8,22 +8,37 @@
                      of each day it touches: see incremental_unit below. None: the model is rebuilt whole on
                      Spark (a table), for models keyed by entity.
       indexes        PostgreSQL indexes; other engines have none.
+      recompute      for a model that recomputes the units its domain's change manifest lists (macros/incremental/
+                     changes.sql): {'manifest': model name, 'source': source_name, 'unit': the manifest's unit column
+                     or 'month', 'column': the model's unit column, optional 'watermark' (default
+                     last_source_changed_at) and 'always' (a unit recomputed in every run)}. On PostgreSQL a pre-hook
+                     then deletes those units first, in the model's transaction: a unit the run produces no row for (a
+                     day whose only job moved away, or whose rows were deleted) is emptied, not left stale.
+      pre_hook       the model's own pre-hooks.
 -#}
-{% macro incremental_config(unique_key, partition_day=none, indexes=[]) -%}
-    {{ return(adapter.dispatch('incremental_config', 'tenant_analytics')(unique_key, partition_day, indexes)) }}
+{% macro incremental_config(unique_key, partition_day=none, indexes=[], recompute=none, pre_hook=[]) -%}
+    {{ return(adapter.dispatch('incremental_config', 'tenant_analytics')(unique_key, partition_day, indexes, recompute,
+                                                                         pre_hook)) }}
 {%- endmacro %}
 
-{% macro default__incremental_config(unique_key, partition_day, indexes) -%}
-    {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'delete+insert',
-               'indexes': indexes}) }}
+{% macro default__incremental_config(unique_key, partition_day, indexes, recompute, pre_hook) -%}
+    {%- set config = {'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'delete+insert',
+                      'indexes': indexes, 'pre_hook': pre_hook} -%}
+    {%- if recompute -%}
+        {%- do config.update({'pre_hook': pre_hook + ["{{ delete_recomputed_units() }}"],
+                              'meta': {'recompute': recompute}}) -%}
+    {%- endif -%}
+    {{ return(config) }}
 {%- endmacro %}
 
-{% macro spark__incremental_config(unique_key, partition_day, indexes) -%}
+{% macro spark__incremental_config(unique_key, partition_day, indexes, recompute, pre_hook) -%}
+    {#- insert_overwrite replaces whole day partitions: no pre-hook; the recompute config still names the units. -#}
+    {%- set meta = {'recompute': recompute} if recompute else {} -%}
     {%- if partition_day is none -%}
-        {{ return({'materialized': 'table', 'file_format': 'parquet'}) }}
+        {{ return({'materialized': 'table', 'file_format': 'parquet', 'pre_hook': pre_hook, 'meta': meta}) }}
     {%- endif -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
-               'partition_by': [partition_day], 'file_format': 'parquet'}) }}
+               'partition_by': [partition_day], 'file_format': 'parquet', 'pre_hook': pre_hook, 'meta': meta}) }}
 {%- endmacro %}
 
 {#- The bucket an incremental run recomputes whole, given the model's finest one ('hour' or 'day'): the model's
@@ -38,4 +53,20 @@
 
 {% macro spark__incremental_unit(finest) -%}
     {{ return('day') }}
+{%- endmacro %}
+
+{#- The pre-hook of a model configured with `recompute` (above): in an incremental run, delete the units it is about to
+    recompute. -#}
+{% macro delete_recomputed_units() -%}
+    {%- set recompute = (config.get('meta') or {}).get('recompute') -%}
+    {%- if recompute and is_incremental() -%}
+        delete from {{ this }}
+        where {{ in_changed_units(recompute.column, ref(recompute.manifest), recompute.source, recompute.unit,
+                                  recompute.get('watermark', 'last_source_changed_at')) }}
+        {%- if recompute.get('always') %}
+            or {{ recompute.column }} = {{ recompute.always }}
+        {%- endif %}
+    {%- else -%}
+        select 1
+    {%- endif -%}
 {%- endmacro %}

@@ -13,8 +13,7 @@ with state as (
     from {{ ref('int_llm__usage_hourly') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(retention_days) }}
     {% if is_incremental() %}
-        and {{ in_changed_units(key_expression, ref('int_llm__changed_units'), 'usage_logs', key_expression,
-                                'last_source_changed_at') }}
+        and {{ in_recomputed_units(key_expression) }}
     {% endif %}
 ),
 

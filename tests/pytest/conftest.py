@@ -46,17 +46,24 @@ class Dbt:
         return result
 
 
+def fresh_database(settings: ConnectionSettings, name: str) -> ConnectionSettings:
+    """An empty database `name` on the test server (dropped first if there), bootstrapped and locked down as the
+    embedded warehouse is."""
+    admin = settings.with_database("postgres").connect()
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {name} with (force)")
+    admin.close()
+    ensure_database(settings, name)
+    fresh = settings.with_database(name)
+    bootstrap(fresh, lock_down=True)
+    return fresh
+
+
 @pytest.fixture(scope="session")
 def warehouse() -> Iterator[ConnectionSettings]:
     server = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest", port=TEST_PORT)
     settings = server.start(databases=())
-    admin = settings.with_database("postgres").connect()
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {TEST_DATABASE} with (force)")
-    admin.close()
-    ensure_database(settings, TEST_DATABASE)
-    test_settings = settings.with_database(TEST_DATABASE)
-    bootstrap(test_settings, lock_down=True)
+    test_settings = fresh_database(settings, TEST_DATABASE)
     saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "TA_RAW_SCHEMA",
                                    "TA_LLM_RAW_SCHEMA")}
     os.environ.update(test_settings.as_env())

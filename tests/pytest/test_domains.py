@@ -12,10 +12,9 @@ import dataclasses
 
 import pytest
 
-from conftest import ANCHOR, AS_OF, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, fetch
+from conftest import ANCHOR, AS_OF, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, fetch, fresh_database
 from orchestration.sample_data import LLM, TRYON, load_sample_data
-from orchestration.security import bootstrap, grant_raw_read
-from orchestration.warehouse import ensure_database
+from orchestration.security import grant_raw_read
 
 SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, days=10, anchor=ANCHOR)
 # Per domain: its sample generator, raw schema, the other domain, and a mart that must have rows.
@@ -34,14 +33,7 @@ CASES = {
 @pytest.mark.parametrize("name", CASES)
 def test_a_database_with_one_domains_tables_builds_that_domain_alone(warehouse, name):
     domain, schema, other, mart = CASES[name]
-    database = f"analytics_only_{name}"
-    admin = warehouse.with_database("postgres").connect()
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {database} with (force)")
-    admin.close()
-    ensure_database(warehouse, database)
-    settings = warehouse.with_database(database)
-    bootstrap(settings, lock_down=True)
+    settings = fresh_database(warehouse, f"analytics_only_{name}")
     load_sample_data(settings, schema, SMALL, force=True, log=lambda _m: None, domain=domain)
     grant_raw_read(settings, schema)
 

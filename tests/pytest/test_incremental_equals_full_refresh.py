@@ -303,3 +303,41 @@ def test_a_run_that_stopped_half_way_is_finished_by_the_next(initial_build, dbt)
     incremental = snapshot(settings)
     dbt("build", "--full-refresh", as_of=as_of)
     assert_same(incremental, snapshot(settings))
+
+
+def test_deleted_raw_rows_heal_after_the_daily_reconciliation(initial_build, dbt):
+    """Rows deleted at the source leave no change time, so an incremental run alone keeps counting them. The daily
+    reconciliation (`dbt run-operation reconcile_deletions`) stamps their days in the change manifests, and the next
+    incremental run equals a full refresh, for a day left with no job at all too (its rows must go, not stay stale).
+    """
+    settings = initial_build
+    changed_at = settle_watermarks(settings, dbt, ANCHOR + dt.timedelta(days=38), "settle-deletes")
+    # A tenant offboarded (its jobs and ledger entries purged), every job of one UTC day purged, some logs purged.
+    tenant = fetch(settings, f"""
+        select tenant_id from {RAW_SCHEMA}.tryon_jobs where tenant_id is not null
+        group by tenant_id order by count(*), tenant_id limit 1""")[0]["tenant_id"]
+    execute(settings, f"delete from {RAW_SCHEMA}.tryon_jobs where tenant_id = %s", (tenant,))
+    execute(settings, f"delete from {RAW_SCHEMA}.credit_ledgers where tenant_id = %s", (tenant,))
+    day = fetch(settings, f"""
+        select timezone('utc', created_at)::date as day from {RAW_SCHEMA}.tryon_jobs
+        where created_at < %s::timestamptz - interval '20 days'
+        group by 1 order by count(*), 1 limit 1""", (changed_at,))[0]["day"]
+    execute(settings, f"delete from {RAW_SCHEMA}.tryon_jobs where timezone('utc', created_at)::date = %s", (day,))
+    execute(settings, f"""
+        delete from {LLM_RAW_SCHEMA}.usage_logs where id in (
+            select id from {LLM_RAW_SCHEMA}.usage_logs where created_at < %s::timestamptz - interval '3 days'
+            order by md5(id::text) limit 50)""", (changed_at,))
+    as_of = (changed_at + dt.timedelta(hours=1)).isoformat()
+    # `run`, not `build`: until the reconciliation the data tests rightly fail (aggregates no longer match the logs).
+    dbt("run", as_of=as_of)
+    stale = snapshot(settings)
+    dbt("run-operation", "reconcile_deletions", as_of=as_of)
+    dbt("build", as_of=as_of)
+    incremental = snapshot(settings)
+    dbt("build", "--full-refresh", as_of=as_of)
+    full = snapshot(settings)
+    assert stale["global_tryon_daily"] != full["global_tryon_daily"], \
+        "before the reconciliation the deleted jobs still count (else this test checks nothing)"
+    assert not [r for r in fetch(settings, "select created_day_utc from marts.global_tryon_daily where created_day_utc = %s",
+                                 (day,))], "the purged day has no row after a full refresh"
+    assert_same(incremental, full)

@@ -395,6 +395,8 @@ def test_passwords_are_checked_and_secrets_are_private(secured):
     assert not can_connect(s, "tenant_a", "")
     assert not can_connect(s, "postgres", "")
     assert not can_connect(s, "postgres", "postgres")
+    # Connection settings appear in tracebacks and test reports (Hypothesis prints its examples' arguments).
+    assert s.password and s.password not in repr(s) and s.password not in str(s)
     server = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest", port=s.port)
     for path in (server.log_file, server.password_file):
         mode = stat.S_IMODE(path.stat().st_mode)

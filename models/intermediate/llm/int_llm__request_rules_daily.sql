@@ -2,13 +2,20 @@
 -- depends_on: {{ ref('base_llm__usage_log_versions') }}
 {{
     config(
-        pre_hook="{{ local_setting('enable_nestloop', 'off') }}",
         **incremental_config(
+            pre_hook=["{{ local_setting('enable_nestloop', 'off') }}"],
             unique_key='source_day',
             partition_day='source_day',
             indexes=[
                 {'columns': ['source_day'], 'unique': true},
             ],
+            recompute={
+                'manifest': 'int_llm__changed_units',
+                'source': 'usage_logs',
+                'unit': 'created_day_utc',
+                'column': 'source_day',
+                'always': "cast('1900-01-01' as date)",
+            },
         )
     )
 }}
@@ -18,13 +25,11 @@
 -- rows. Incremental: recomputes the days any delivery of a changed request falls in and the days of changed rows,
 -- reading only those days through the raw indexes (macros/incremental/changes.sql).
 with logs as (
-    {{ rows_on_changed_days(ref('base_llm__usage_logs'), 'request_id', ref('base_llm__usage_log_versions'),
-                            ref('int_llm__changed_units'), 'usage_logs') }}
+    {{ rows_on_changed_days(ref('base_llm__usage_logs'), 'request_id', ref('base_llm__usage_log_versions')) }}
 ),
 
 requests as (
-    {{ rows_on_changed_days(ref('stg_llm__usage_logs'), 'request_id', ref('base_llm__usage_log_versions'),
-                            ref('int_llm__changed_units'), 'usage_logs') }}
+    {{ rows_on_changed_days(ref('stg_llm__usage_logs'), 'request_id', ref('base_llm__usage_log_versions')) }}
 ),
 
 projects as (

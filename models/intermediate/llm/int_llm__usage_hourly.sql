@@ -9,6 +9,12 @@
             {'columns': ['project_id', 'hour_start']},
             {'columns': ['created_day_utc']},
         ],
+        recompute={
+            'manifest': 'int_llm__changed_units',
+            'source': 'usage_logs',
+            'unit': {'hour': 'hour_start', 'day': 'created_day_utc'}[incremental_unit('hour')],
+            'column': {'hour': 'hour_start', 'day': 'created_day_utc'}[incremental_unit('hour')],
+        },
     ))
 }}
 
@@ -19,10 +25,10 @@ with requests as (
     select * from {{ ref('stg_llm__usage_logs') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        {%- set unit = {'hour': 'hour_start', 'day': 'created_day_utc'}[incremental_unit('hour')] %}
-        {%- set changed = changed_units(ref('int_llm__changed_units'), 'usage_logs', unit, 'last_source_changed_at') %}
-        and {{ in_subquery(unit, changed) }}
-        and {{ is_entity_in_units('request_id', ref('base_llm__usage_log_versions'), unit, changed) }}
+        {%- set changed = recomputed_units() %}
+        and {{ in_recomputed_units() }}
+        and {{ is_entity_in_units('request_id', ref('base_llm__usage_log_versions'), config.get('meta')['recompute'].unit,
+                                  changed) }}
     {% endif %}
 ),
 

@@ -7,6 +7,13 @@
         indexes=[
             {'columns': ['created_day_utc', 'tenant_id'], 'unique': true},
         ],
+        recompute={
+            'manifest': 'int_tryon__changed_units',
+            'source': 'credit_ledgers',
+            'unit': 'created_day_utc',
+            'column': 'created_day_utc',
+            'watermark': 'last_source_created_at',
+        },
     ))
 }}
 
@@ -18,8 +25,7 @@ with entries as (
         {{ utc_day('created_at') }} as created_day_utc
     from {{ ref('stg_tryon__credit_ledger_entries') }}
     {% if is_incremental() %}
-        {%- set changed_days = changed_units(ref('int_tryon__changed_units'), 'credit_ledgers', 'created_day_utc',
-                                             'last_source_created_at') %}
+        {%- set changed_days = recomputed_units() %}
         where {{ in_subquery(utc_day('created_at'), changed_days) }}
             and {{ is_entity_in_units('ledger_entry_id', ref('base_tryon__credit_ledger_versions'), 'created_day_utc',
                                       changed_days) }}

@@ -6,6 +6,12 @@
         indexes=[
             {'columns': ['created_day_utc', 'tenant_id', 'failure_reason_normalized'], 'unique': true},
         ],
+        recompute={
+            'manifest': 'int_tryon__changed_units',
+            'source': 'tryon_jobs',
+            'unit': 'created_day_utc',
+            'column': 'created_day_utc',
+        },
     ))
 }}
 
@@ -13,8 +19,7 @@ with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     where is_failed
     {% if is_incremental() %}
-        and {{ in_changed_units('created_day_utc', ref('int_tryon__changed_units'), 'tryon_jobs', 'created_day_utc',
-                            'last_source_changed_at') }}
+        and {{ in_recomputed_units() }}
     {% endif %}
 ),
 

@@ -7,6 +7,13 @@
         indexes=[
             {'columns': ['source_day'], 'unique': true},
         ],
+        recompute={
+            'manifest': 'int_tryon__changed_units',
+            'source': 'tryon_jobs',
+            'unit': 'created_day_utc',
+            'column': 'source_day',
+            'always': "cast('1900-01-01' as date)",
+        },
     ))
 }}
 
@@ -14,8 +21,7 @@
 -- many rows each rule touched. tryon_data_quality sums these rows. Incremental: recomputes the days any version
 -- of a changed job falls in and the days of changed rows, reading only those days through the raw indexes.
 with versions as (
-    {{ rows_on_changed_days(ref('base_tryon__jobs'), 'job_id', ref('base_tryon__job_versions'),
-                            ref('int_tryon__changed_units'), 'tryon_jobs') }}
+    {{ rows_on_changed_days(ref('base_tryon__jobs'), 'job_id', ref('base_tryon__job_versions')) }}
 ),
 
 final as (

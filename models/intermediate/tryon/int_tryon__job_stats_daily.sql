@@ -7,14 +7,19 @@
             {'columns': ['created_day_utc', 'tenant_id', 'model'], 'unique': true},
             {'columns': ['tenant_id', 'created_day_utc']},
         ],
+        recompute={
+            'manifest': 'int_tryon__changed_units',
+            'source': 'tryon_jobs',
+            'unit': 'created_day_utc',
+            'column': 'created_day_utc',
+        },
     ))
 }}
 
 with jobs as (
     select * from {{ ref('int_tryon__jobs_enriched') }}
     {% if is_incremental() %}
-        where {{ in_changed_units('created_day_utc', ref('int_tryon__changed_units'), 'tryon_jobs', 'created_day_utc',
-                            'last_source_changed_at') }}
+        where {{ in_recomputed_units() }}
     {% endif %}
 ),
 

@@ -9,14 +9,19 @@
         indexes=[
             {'columns': ['created_month_utc', 'tenant_id', 'model'], 'unique': true},
         ],
+        recompute={
+            'manifest': 'int_tryon__changed_units',
+            'source': 'tryon_jobs',
+            'unit': 'month',
+            'column': 'created_month_utc',
+        },
     ))
 }}
 
 with days as (
     select * from {{ ref('int_tryon__job_stats_daily') }}
     {% if is_incremental() %}
-        where {{ in_changed_units(month_of_day('created_day_utc'), ref('int_tryon__changed_units'), 'tryon_jobs',
-                                  'month', 'last_source_changed_at') }}
+        where {{ in_recomputed_units(month_of_day('created_day_utc')) }}
     {% endif %}
 ),
 

@@ -7,6 +7,13 @@
         indexes=[
             {'columns': ['source_day'], 'unique': true},
         ],
+        recompute={
+            'manifest': 'int_tryon__changed_units',
+            'source': 'credit_ledgers',
+            'unit': 'created_day_utc',
+            'column': 'source_day',
+            'always': "cast('1900-01-01' as date)",
+        },
     ))
 }}
 
@@ -15,7 +22,7 @@
 -- int_tryon__job_rules_daily.
 with versions as (
     {{ rows_on_changed_days(ref('base_tryon__credit_ledger_entries'), 'ledger_entry_id',
-                            ref('base_tryon__credit_ledger_versions'), ref('int_tryon__changed_units'), 'credit_ledgers') }}
+                            ref('base_tryon__credit_ledger_versions')) }}
 ),
 
 event_types as (

@@ -7,6 +7,12 @@
             {'columns': ['project_id', 'date'], 'unique': true},
             {'columns': ['date']},
         ],
+        recompute={
+            'manifest': 'int_llm__changed_units',
+            'source': 'usage_logs',
+            'unit': 'created_day_utc',
+            'column': 'date',
+        },
     ))
 }}
 

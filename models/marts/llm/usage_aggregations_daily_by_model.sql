@@ -7,6 +7,12 @@
             {'columns': ['project_id', 'date', 'provider', 'model'], 'unique': true},
             {'columns': ['date']},
         ],
+        recompute={
+            'manifest': 'int_llm__changed_units',
+            'source': 'usage_logs',
+            'unit': 'created_day_utc',
+            'column': 'date',
+        },
     ))
 }}
 
@@ -17,8 +23,7 @@ with state as (
     from {{ ref('int_llm__usage_hourly') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
-        and {{ in_changed_units('created_day_utc', ref('int_llm__changed_units'), 'usage_logs', 'created_day_utc',
-                                'last_source_changed_at') }}
+        and {{ in_recomputed_units('created_day_utc') }}
     {% endif %}
 ),
 

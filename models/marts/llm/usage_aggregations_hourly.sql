@@ -7,6 +7,12 @@
             {'columns': ['project_id', 'hour_start'], 'unique': true},
             {'columns': ['hour_start']},
         ],
+        recompute={
+            'manifest': 'int_llm__changed_units',
+            'source': 'usage_logs',
+            'unit': 'hour_start',
+            'column': 'hour_start',
+        },
     ))
 }}
 

@@ -7,14 +7,19 @@
             {'columns': ['tenant_id', 'created_day_utc'], 'unique': true},
             {'columns': ['created_day_utc']},
         ],
+        recompute={
+            'manifest': 'int_tryon__changed_units',
+            'source': 'tryon_jobs',
+            'unit': 'created_day_utc',
+            'column': 'created_day_utc',
+        },
     ))
 }}
 
 with stats as (
     select * from {{ ref('int_tryon__job_stats_daily') }}
     {% if is_incremental() %}
-        where {{ in_changed_units('created_day_utc', ref('int_tryon__changed_units'), 'tryon_jobs', 'created_day_utc',
-                            'last_source_changed_at') }}
+        where {{ in_recomputed_units() }}
     {% endif %}
 ),
 

@@ -42,8 +42,9 @@ flagged as (
         coalesce(raw_potential_cost_usd, 0) <= 0 as is_potential_cost_missing,
         row_number() over (
             partition by request_id
-            order by ingested_at desc nulls last, created_at desc nulls last, cast(project_id as {{ dbt.type_string() }}),
-                model, raw_cost_usd, raw_potential_cost_usd, raw_latency_ms
+            order by ingested_at desc nulls last, created_at desc nulls last,
+                cast(project_id as {{ dbt.type_string() }}) nulls last, model nulls last, raw_cost_usd nulls last,
+                raw_potential_cost_usd nulls last, raw_latency_ms nulls last
         ) as version_rank
     from normalised
 )

@@ -25,7 +25,8 @@ flagged as (
         raw_amount is null or raw_amount <= 0 as is_invalid_amount,
         row_number() over (
             partition by ledger_entry_id
-            order by created_at desc nulls last, event_type, raw_amount, cast(tenant_id as {{ dbt.type_string() }})
+            order by created_at desc nulls last, event_type nulls last, raw_amount nulls last,
+                cast(tenant_id as {{ dbt.type_string() }}) nulls last
         ) as version_rank
     from normalised
 )

@@ -37,14 +37,16 @@ flagged as (
         raw_credits_charged is null or raw_credits_charged < 0 as is_invalid_credits_charged,
         row_number() over (
             partition by job_id
+            -- Every tie-break says where nulls go: engines differ when it is left unsaid (PostgreSQL puts them last
+            -- in ascending order, Spark first), and so would the version kept.
             order by
                 updated_at desc nulls last,
                 created_at desc nulls last,
-                status,
-                model,
-                raw_failure_reason,
-                raw_credits_charged,
-                cast(tenant_id as {{ dbt.type_string() }})
+                status nulls last,
+                model nulls last,
+                raw_failure_reason nulls last,
+                raw_credits_charged nulls last,
+                cast(tenant_id as {{ dbt.type_string() }}) nulls last
         ) as version_rank
     from normalised
 )

@@ -1,0 +1,80 @@
+{#-
+    dbt run-operation reconcile_deletions  (the Dagster job reconcile_deletions runs it daily; README, "How the
+    incremental runs stay exact"): raw rows deleted at the source (a tenant offboarded, a job purged) leave no change
+    time behind, so no incremental run would see them. This compares, per source and UTC day, the raw rows the
+    staging version view holds with the rows the domain's per-day data-quality state counted when it last built
+    (source_rows), and stamps every day that differs in the change manifest with the newest change the manifest has seen
+    (not the wall clock, which would move the manifest's own watermark past changes still to come): the next
+    incremental run recomputes those days whole (the models' pre-hooks empty a day no row is left on). Entity-level state drops the
+    entities staging no longer has (int_tryon__jobs_enriched). PostgreSQL only; reads every raw row's day through the
+    day index, so it is a daily job, not an hourly one.
+-#}
+{% macro reconcile_deletions() -%}
+    {%- set checks = [
+        ('int_tryon__changed_units', 'tryon_jobs', 'base_tryon__job_versions', 'int_tryon__job_rules_daily'),
+        ('int_tryon__changed_units', 'credit_ledgers', 'base_tryon__credit_ledger_versions',
+         'int_tryon__ledger_rules_daily'),
+        ('int_llm__changed_units', 'usage_logs', 'base_llm__usage_log_versions', 'int_llm__request_rules_daily'),
+    ] -%}
+    {%- for manifest_name, source_name, versions_name, rules_name in checks -%}
+        {%- set manifest, versions, rules = built_relation(manifest_name), built_relation(versions_name),
+                                             built_relation(rules_name) -%}
+        {%- if manifest is none or versions is none or rules is none -%}
+            {%- do log(source_name ~ ": not built (or its domain is switched off), nothing to reconcile", info=true) -%}
+        {%- else -%}
+            {%- set differing -%}
+                select coalesce(raw.created_day_utc, stored.source_day) as created_day_utc
+                from (select created_day_utc, count(*) as source_rows from {{ versions }} group by created_day_utc) as raw
+                full outer join {{ rules }} as stored on raw.created_day_utc = stored.source_day
+                where raw.source_rows is distinct from stored.source_rows
+            {%- endset -%}
+            {%- set days = run_query(differing).columns[0].values() -%}
+            {%- set newest -%}
+                coalesce(
+                    (select max(last_changed_at) from {{ manifest }}
+                     where last_changed_at <= {{ timestamp_literal(run_started_iso()) }}),
+                    {{ timestamp_literal(run_started_iso()) }}
+                )
+            {%- endset -%}
+            {%- if days | length > 0 -%}
+                {%- set day_list -%}
+                    {%- for day in days %}cast('{{ day }}' as date){{ ', ' if not loop.last }}{% endfor -%}
+                {%- endset -%}
+                {%- set sql -%}
+                    {{ hook_role() }}
+                    update {{ manifest }}
+                    set last_changed_at = greatest(last_changed_at, {{ newest }}), last_invocation_id = '{{ invocation_id }}'
+                    where source_name = '{{ source_name }}' and created_day_utc in ({{ day_list }});
+                    {%- if manifest_name == 'int_tryon__changed_units' %}
+                    insert into {{ manifest }} (source_name, created_day_utc, last_changed_at, last_invocation_id)
+                    select '{{ source_name }}', day, {{ newest }}, '{{ invocation_id }}'
+                    from unnest(array[{{ day_list }}]) as days (day)
+                    where not exists (
+                        select 1 from {{ manifest }} as m where m.source_name = '{{ source_name }}' and m.created_day_utc = day
+                    );
+                    {%- endif %}
+                {%- endset -%}
+                {%- do run_query(sql) -%}
+            {%- endif -%}
+            {%- do log(source_name ~ ": " ~ (days | length) ~ " UTC days differ from the stored state; stamped as changed",
+                       info=true) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set enriched, jobs = built_relation('int_tryon__jobs_enriched'), built_relation('stg_tryon__jobs') -%}
+    {%- if enriched is not none and jobs is not none -%}
+        {%- set sql -%}
+            {{ hook_role() }}
+            delete from {{ enriched }} as enriched
+            where not exists (select 1 from {{ jobs }} as jobs where jobs.job_id = enriched.job_id)
+        {%- endset -%}
+        {%- set result = run_query(sql) -%}
+        {%- do log("int_tryon__jobs_enriched: dropped the jobs staging no longer has", info=true) -%}
+    {%- endif -%}
+    {%- do adapter.commit() -%}
+{%- endmacro %}
+
+{#- The relation a model (by name) was built into, or none when it is disabled or not built yet. -#}
+{% macro built_relation(model_name) -%}
+    {%- set node = graph.nodes.values() | selectattr('name', 'equalto', model_name) | first -%}
+    {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) if node else none) }}
+{%- endmacro %}
