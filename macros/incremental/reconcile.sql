@@ -10,16 +10,26 @@
     day index, so it is a daily job, not an hourly one.
 -#}
 {% macro reconcile_deletions() -%}
+    {#- Per source: its manifest, version view and per-day rules state (raw rows per day: source_rows), and its staged
+        entities, their day, the per-day state counting them and the column that counts them. The second comparison
+        catches what the first cannot: deleting an entity's newest version brings an older one back, perhaps on another
+        day whose raw row count did not change. -#}
     {%- set checks = [
-        ('int_tryon__changed_units', 'tryon_jobs', 'base_tryon__job_versions', 'int_tryon__job_rules_daily'),
+        ('int_tryon__changed_units', 'tryon_jobs', 'base_tryon__job_versions', 'int_tryon__job_rules_daily',
+         'stg_tryon__jobs', utc_day('created_at'), 'int_tryon__job_stats_daily', 'total_jobs', none),
         ('int_tryon__changed_units', 'credit_ledgers', 'base_tryon__credit_ledger_versions',
-         'int_tryon__ledger_rules_daily'),
-        ('int_llm__changed_units', 'usage_logs', 'base_llm__usage_log_versions', 'int_llm__request_rules_daily'),
+         'int_tryon__ledger_rules_daily', 'stg_tryon__credit_ledger_entries', utc_day('created_at'),
+         'int_tryon__credit_ledger_daily', 'ledger_entries', none),
+        ('int_llm__changed_units', 'usage_logs', 'base_llm__usage_log_versions', 'int_llm__request_rules_daily',
+         'stg_llm__usage_logs', 'created_day_utc', 'int_llm__usage_hourly', 'total_requests',
+         retention_cutoff_day(var('llm_daily_retention_days'))),
     ] -%}
-    {%- for manifest_name, source_name, versions_name, rules_name in checks -%}
+    {%- for manifest_name, source_name, versions_name, rules_name, staged_name, staged_day, state_name, state_count,
+            first_day in checks -%}
         {%- set manifest, versions, rules = built_relation(manifest_name), built_relation(versions_name),
                                              built_relation(rules_name) -%}
-        {%- if manifest is none or versions is none or rules is none -%}
+        {%- set staged, state = built_relation(staged_name), built_relation(state_name) -%}
+        {%- if manifest is none or versions is none or rules is none or staged is none or state is none -%}
             {%- do log(source_name ~ ": not built (or its domain is switched off), nothing to reconcile", info=true) -%}
         {%- else -%}
             {%- set differing -%}
@@ -27,6 +37,16 @@
                 from (select created_day_utc, count(*) as source_rows from {{ versions }} group by created_day_utc) as raw
                 full outer join {{ rules }} as stored on raw.created_day_utc = stored.source_day
                 where raw.source_rows is distinct from stored.source_rows
+                union
+                select coalesce(kept.day, counted.day)
+                from (select {{ staged_day }} as day, count(*) as entities from {{ staged }} group by 1) as kept
+                full outer join (
+                    select created_day_utc as day, sum({{ state_count }}) as entities from {{ state }} group by 1
+                ) as counted on kept.day = counted.day
+                where kept.entities is distinct from counted.entities
+                {%- if first_day is not none %}
+                  and coalesce(kept.day, counted.day) >= {{ first_day }}
+                {%- endif %}
             {%- endset -%}
             {%- set days = run_query(differing).columns[0].values() -%}
             {%- set newest -%}

@@ -312,10 +312,22 @@ def test_deleted_raw_rows_heal_after_the_daily_reconciliation(initial_build, dbt
     """
     settings = initial_build
     changed_at = settle_watermarks(settings, dbt, ANCHOR + dt.timedelta(days=38), "settle-deletes")
-    # A tenant offboarded (its jobs and ledger entries purged), every job of one UTC day purged, some logs purged.
+    # A tenant offboarded (its jobs and ledger entries purged), every job of one UTC day purged, some logs purged, and
+    # the newest delivery of re-delivered requests purged (the older one, on another day, counts again).
     tenant = fetch(settings, f"""
-        select tenant_id from {RAW_SCHEMA}.tryon_jobs where tenant_id is not null
+        select tenant_id from {RAW_SCHEMA}.tryon_jobs where tenant_id in (select id from {RAW_SCHEMA}.tenants)
         group by tenant_id order by count(*), tenant_id limit 1""")[0]["tenant_id"]
+    execute(settings, f"""
+        insert into {LLM_RAW_SCHEMA}.usage_logs
+        select id, project_id, provider, model, tokens_input, tokens_output, cost_usd, potential_cost_usd, cached,
+               latency_ms, status, created_at + interval '2 days', %s::timestamptz - interval '30 minutes'
+        from {LLM_RAW_SCHEMA}.usage_logs where id is not null and project_id is not null
+          and created_at < %s::timestamptz - interval '20 days'
+        order by md5(id::text || 'resurrect') limit 5""", (changed_at, changed_at))
+    dbt("build", as_of=changed_at.isoformat())
+    execute(settings, f"""
+        delete from {LLM_RAW_SCHEMA}.usage_logs
+        where ingested_at = %s::timestamptz - interval '30 minutes'""", (changed_at,))
     execute(settings, f"delete from {RAW_SCHEMA}.tryon_jobs where tenant_id = %s", (tenant,))
     execute(settings, f"delete from {RAW_SCHEMA}.credit_ledgers where tenant_id = %s", (tenant,))
     day = fetch(settings, f"""
