@@ -160,18 +160,18 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- column (a unit of the model's rows) is one of the changed units. -#}
-{% macro in_changed_units(column, manifest, source_name, unit, watermark_column) -%}
-    {{ in_subquery(column, changed_units(manifest, source_name, unit, watermark_column)) }}
-{%- endmacro %}
-
 {#- The same for the model being built, from its `recompute` config (macros/incremental/config.sql), so the units it
     reads and the units its pre-hook deletes are written once: the units' query, and `expression` (default: the
-    model's unit column) being one of them. -#}
+    model's unit column) being one of them. The config's `always` unit (the rules models' 1900-01-01, the day of rows
+    without a creation time, which no watermark can see arrive) is one of them in every run. -#}
 {% macro recomputed_units() -%}
     {%- set recompute = config.get('meta')['recompute'] -%}
     {{ changed_units(ref(recompute.manifest), recompute.source, recompute.unit,
                      recompute.get('watermark', 'last_source_changed_at')) }}
+    {%- if recompute.get('always') %}
+    union
+    select {{ recompute.always }}
+    {%- endif %}
 {%- endmacro %}
 
 {% macro in_recomputed_units(expression=none) -%}
@@ -190,20 +190,16 @@
 
 {#- The select of a per-day data-quality state model's input: every row of `relation` (a ranked base view, its id
     named entity_column) with its UTC creation day as source_day; in an incremental run, only the rows on the days
-    that changed, and always the day standing for "no creation time" (such a row may have no change time either, so
-    no watermark can tell when it arrived; only bad rows are there, and the day index reads just them). Rows without
-    an id rank among themselves and are read on those days too. The days are the model's `recompute` units. -#}
+    that changed and the day standing for "no creation time" (the model's `recompute` units, `always` included: such a
+    row may have no change time either; only bad rows are there, and the day index reads just them). Rows without an
+    id rank among themselves and are read on those days too. -#}
 {% macro rows_on_changed_days(relation, entity_column, versions) -%}
     select
         *,
         {{ version_day('created_at') }} as source_day
     from {{ relation }}
     {%- if is_incremental() %}
-    {%- set days -%}
-        {{ recomputed_units() }}
-        union
-        select {{ version_day('null') }}
-    {%- endset %}
+    {%- set days = recomputed_units() %}
     where ({{ is_entity_in_units(entity_column, versions, 'created_day_utc', days) }} or {{ entity_column }} is null)
       and {{ in_subquery(version_day('created_at'), days) }}
     {%- endif %}

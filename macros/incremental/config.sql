@@ -60,12 +60,7 @@
 {% macro delete_recomputed_units() -%}
     {%- set recompute = (config.get('meta') or {}).get('recompute') -%}
     {%- if recompute and is_incremental() -%}
-        delete from {{ this }}
-        where {{ in_changed_units(recompute.column, ref(recompute.manifest), recompute.source, recompute.unit,
-                                  recompute.get('watermark', 'last_source_changed_at')) }}
-        {%- if recompute.get('always') %}
-            or {{ recompute.column }} = {{ recompute.always }}
-        {%- endif %}
+        delete from {{ this }} where {{ in_recomputed_units() }}
     {%- else -%}
         select 1
     {%- endif -%}

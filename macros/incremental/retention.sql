@@ -13,13 +13,10 @@
         ('int_llm__latency_histogram_hourly', 'hour_start', var('llm_daily_retention_days')),
     ] -%}
     {%- for model_name, column, days in plan -%}
-        {%- set node = graph.nodes.values() | selectattr('name', 'equalto', model_name) | first -%}
-        {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)
-            if node else none -%}
-        {%- if not node -%}
-            {%- do log(model_name ~ ": the llm domain is switched off, nothing to delete", info=true) -%}
-        {%- elif relation is none -%}
-            {%- do log(model_name ~ ": not built yet, nothing to delete", info=true) -%}
+        {%- set relation = built_relation(model_name) -%}
+        {%- if relation is none -%}
+            {%- do log(model_name ~ ": not built yet (or the llm domain is switched off), nothing to delete",
+                       info=true) -%}
         {%- else -%}
             {%- set day = utc_day(column) if column == 'hour_start' else column -%}
             {%- set sql -%}

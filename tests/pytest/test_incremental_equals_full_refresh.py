@@ -184,6 +184,12 @@ def move_completed_jobs_back_two_days(settings, changed_at: dt.datetime, limit: 
         order by md5(id::text) limit {int(limit)}""", (changed_at, changed_at, changed_at))
 
 
+# Completed jobs with a single raw row (spec 000's layout: one row per id), created over 40 days before %s: the jobs
+# the tests update in place.
+SINGLE_VERSION_COMPLETED = f"""id in (select id from {RAW_SCHEMA}.tryon_jobs group by id having count(*) = 1)
+    and status = 'completed' and tenant_id is not null and created_at < %s::timestamptz - interval '40 days'"""
+
+
 def settle_watermarks(settings, dbt, settle_at: dt.datetime, salt: str, *select: str) -> dt.datetime:
     """One new job and one new log at settle_at, built incrementally: every watermark moves there (of the models in
     `select`, if given), so the next run's lookback holds only what a test changes after it. Returns the time to make
@@ -245,14 +251,12 @@ def test_an_update_in_place_that_moves_a_job_to_another_day_and_month(initial_bu
     settings = initial_build
     # Before the LLM hourly retention (90 days) would cut into the sample: a full refresh must see the same hours.
     changed_at = settle_watermarks(settings, dbt, ANCHOR + dt.timedelta(days=32), "settle-in-place")
-    single_version = f"""id in (select id from {RAW_SCHEMA}.tryon_jobs group by id having count(*) = 1)
-        and status = 'completed' and tenant_id is not null and created_at < %s::timestamptz - interval '40 days'"""
     # Ten jobs move two days back, and five of the first two days of a UTC month move into the month before.
     moved = fetch(settings, f"""
         with picked as (
-            (select id from {RAW_SCHEMA}.tryon_jobs where {single_version} order by md5(id::text || 'in-place') limit 10)
+            (select id from {RAW_SCHEMA}.tryon_jobs where {SINGLE_VERSION_COMPLETED} order by md5(id::text || 'in-place') limit 10)
             union
-            (select id from {RAW_SCHEMA}.tryon_jobs where {single_version}
+            (select id from {RAW_SCHEMA}.tryon_jobs where {SINGLE_VERSION_COMPLETED}
                and extract(day from timezone('utc', created_at)) <= 2 order by md5(id::text) limit 5)
         )
         update {RAW_SCHEMA}.tryon_jobs set created_at = created_at - interval '2 days', updated_at = %s
@@ -277,11 +281,9 @@ def test_a_run_that_stopped_half_way_is_finished_by_the_next(initial_build, dbt)
     settings = initial_build
     manifests = ("+int_tryon__changed_units", "+int_llm__changed_units")
     changed_at = settle_watermarks(settings, dbt, ANCHOR + dt.timedelta(days=34), "settle-half-way")
-    single_version = f"""id in (select id from {RAW_SCHEMA}.tryon_jobs group by id having count(*) = 1)
-        and status = 'completed' and tenant_id is not null and created_at < %s::timestamptz - interval '40 days'"""
     moved = fetch(settings, f"""
         update {RAW_SCHEMA}.tryon_jobs set created_at = created_at - interval '2 days', updated_at = %s
-        where id in (select id from {RAW_SCHEMA}.tryon_jobs where {single_version}
+        where id in (select id from {RAW_SCHEMA}.tryon_jobs where {SINGLE_VERSION_COMPLETED}
                      order by md5(id::text || 'half-way') limit 10)
         returning id""", (changed_at, changed_at))
     assert len(moved) == 10
