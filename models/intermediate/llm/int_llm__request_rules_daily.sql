@@ -29,7 +29,7 @@ with logs as (
 ),
 
 requests as (
-    {{ rows_on_changed_days(ref('stg_llm__usage_logs'), 'request_id', ref('base_llm__usage_log_versions')) }}
+    {{ rows_on_changed_days(ref('int_llm__requests_priced'), 'request_id', ref('base_llm__usage_log_versions')) }}
 ),
 
 projects as (

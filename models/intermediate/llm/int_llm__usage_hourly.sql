@@ -22,7 +22,7 @@
 -- UTC hours that hold a request that landed since the last run (minus the lookback), and the hours its
 -- earlier deliveries fell in (a re-delivery can move a request to another hour).
 with requests as (
-    select * from {{ ref('stg_llm__usage_logs') }}
+    select * from {{ ref('int_llm__requests_priced') }}
     where {{ utc_day('hour_start') }} >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     {% if is_incremental() %}
         {%- set changed = recomputed_units() %}

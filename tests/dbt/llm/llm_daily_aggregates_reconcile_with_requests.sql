@@ -9,7 +9,7 @@ with requests as (
         coalesce(sum(tokens_input), 0) + coalesce(sum(tokens_output), 0) as total_tokens,
         coalesce(sum(cost_usd), 0) as total_cost_usd,
         coalesce(sum(savings_usd), 0) as total_savings_usd
-    from {{ ref('stg_llm__usage_logs') }}
+    from {{ ref('int_llm__requests_priced') }}
     where created_day_utc >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
     group by project_id, created_day_utc
 ),
