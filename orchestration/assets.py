@@ -2,11 +2,12 @@
 
 # No `from __future__ import annotations` here: Dagster reads the config annotations at run time.
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Config
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, ConfigurableResource
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .housekeeping import prune_dagster_runs, prune_target_folders, retention_days
@@ -15,8 +16,8 @@ from .partitions import daily_partitions, dbt_vars_for_window
 from .project import DOMAINS, dbt_project
 
 
-class DbtBuildConfig(Config):
-    """Run options of the dbt assets (Launchpad or `dagster asset materialize --config-json`)."""
+class DbtBuildOptions(ConfigurableResource):
+    """Options of a run, shared by its three dbt steps (Launchpad: resources.build_options.config)."""
 
     full_refresh: bool = False
     as_of: str = ""
@@ -46,35 +47,39 @@ class Translator(DagsterDbtTranslator):
         return {**super().get_tags(dbt_resource_props), "layer": layer}
 
 
-def build_args(context: AssetExecutionContext, config: DbtBuildConfig) -> list[str]:
-    """The `dbt build` arguments for this run: partition window and reference time as vars."""
-    dbt_vars: dict[str, str] = {}
-    if context.has_partition_key_range or context.has_partition_key:
-        window = context.partition_time_window
-        dbt_vars.update(dbt_vars_for_window(window.start, window.end))
-    # A first build or a full refresh reads everything; the window only scopes incremental runs.
-    if config.as_of:
-        dbt_vars["as_of"] = config.as_of
+def run_window(context: AssetExecutionContext) -> tuple[dt.datetime, dt.datetime] | None:
+    """The UTC days of changes a run applies: its partition, or its partition range (a single-run backfill); None
+    for a run without partitions. Read from the run, so the unpartitioned steps pass dbt the same vars as the
+    partitioned one and dbt's partial parse stays valid between the steps."""
+    tags = context.run.tags
+    first = tags.get("dagster/asset_partition_range_start") or tags.get("dagster/partition")
+    last = tags.get("dagster/asset_partition_range_end") or first
+    if not first:
+        return None
+    return (daily_partitions.time_window_for_partition_key(first).start,
+            daily_partitions.time_window_for_partition_key(last).end)
+
+
+def dbt_vars(window: tuple[dt.datetime, dt.datetime] | None, as_of: str) -> dict[str, str]:
+    """The vars of a run's dbt commands: its partition window and reference time. A first build or a full refresh
+    reads everything; the window only scopes incremental runs."""
+    return {**(dbt_vars_for_window(*window) if window else {}), **({"as_of": as_of} if as_of else {})}
+
+
+def build_args(context: AssetExecutionContext, options: DbtBuildOptions) -> list[str]:
+    """The `dbt build` arguments for this step: the run's partition window and reference time as vars."""
     args = ["build"]
-    if dbt_vars:
-        args += ["--vars", json.dumps(dbt_vars)]
-    if config.full_refresh:
+    run_vars = dbt_vars(run_window(context), options.as_of)
+    if run_vars:
+        args += ["--vars", json.dumps(run_vars)]
+    if options.full_refresh:
         args.append("--full-refresh")
     return args
 
 
-_project = dbt_project()
-
-
-@dbt_assets(
-    manifest=_project.manifest_path,
-    project=_project,
-    dagster_dbt_translator=Translator(),
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-)
-def analytics_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
-    args = build_args(context, config)
+def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, options: DbtBuildOptions):
+    """One step of a run: `dbt build` of the step's models (dagster-dbt adds their selection), under the build lock."""
+    args = build_args(context, options)
     context.log.info(f"dbt {' '.join(args)}")
     with dbt_build_lock(log=context.log.info):
         yield from dbt.cli(args, context=context).stream()
@@ -83,3 +88,37 @@ def analytics_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, co
     if removed or pruned:
         context.log.info(f"pruned {len(removed)} dbt target folders and {pruned} Dagster runs older than "
                          f"{retention_days():g} days ($TA_ARTIFACT_RETENTION_DAYS)")
+
+
+_project = dbt_project()
+
+# Only the incremental models are partitioned (by UTC day of change): a partition of a view or a full-rebuild table
+# means nothing. A run is three steps so that the partitioned step sits between two unpartitioned ones: seeds and
+# staging upstream of it, the marts rebuilt whole and the public views downstream (one unpartitioned step on both
+# sides would be a cycle). Every run of the jobs runs all three; dbt's tests run as asset checks in their step.
+INCREMENTAL = "config.materialized:incremental"
+
+
+@dbt_assets(manifest=_project.manifest_path, project=_project, dagster_dbt_translator=Translator(),
+            name="dbt_upstream", select="fqn:*", exclude=f"{INCREMENTAL}+")
+def dbt_upstream(context: AssetExecutionContext, dbt: DbtCliResource, build_options: DbtBuildOptions):
+    """Seeds and staging (and the views the incremental models read)."""
+    yield from run_dbt_build(context, dbt, build_options)
+
+
+@dbt_assets(manifest=_project.manifest_path, project=_project, dagster_dbt_translator=Translator(),
+            name="dbt_incremental", select=INCREMENTAL, partitions_def=daily_partitions,
+            backfill_policy=BackfillPolicy.single_run())
+def dbt_incremental(context: AssetExecutionContext, dbt: DbtCliResource, build_options: DbtBuildOptions):
+    """The incremental models: the change manifests, the mergeable state and the incremental marts."""
+    yield from run_dbt_build(context, dbt, build_options)
+
+
+@dbt_assets(manifest=_project.manifest_path, project=_project, dagster_dbt_translator=Translator(),
+            name="dbt_downstream", select=f"{INCREMENTAL}+", exclude=INCREMENTAL)
+def dbt_downstream(context: AssetExecutionContext, dbt: DbtCliResource, build_options: DbtBuildOptions):
+    """The marts rebuilt whole from the state (overviews, performance, data quality) and the public views."""
+    yield from run_dbt_build(context, dbt, build_options)
+
+
+DBT_ASSETS = (dbt_upstream, dbt_incremental, dbt_downstream)

@@ -6,6 +6,7 @@ The Makefile's targets call these commands (`python -m orchestration.cli COMMAND
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import time
@@ -108,19 +109,22 @@ def cmd_tenant_login(login: str, tenant_id: str) -> None:
 def materialize(full_refresh: bool = False, partition: str | None = None, as_of: str | None = None,
                 domain: str | None = None) -> None:
     """Materialize every asset through Dagster (the job the hourly schedule runs), or one domain's."""
-    dbt_command(["parse", "--quiet"])
+    from .assets import dbt_vars
+    from .partitions import daily_partitions, schedule_partition_key
+
+    partition = partition or schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
+    window = daily_partitions.time_window_for_partition_key(partition)
+    # Parsed with the vars the run's three dbt steps pass, so that each step starts from this parse (partial parse).
+    dbt_command(["parse", "--quiet", "--vars", json.dumps(dbt_vars((window.start, window.end), as_of or ""))])
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     from dagster import DagsterInstance
 
     from .definitions import defs
 
-    from .partitions import schedule_partition_key
-
     job = defs.resolve_job_def(f"analytics_{domain}" if domain else "analytics_all_assets")
-    partition = partition or schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
     config = {"full_refresh": full_refresh, **({"as_of": as_of} if as_of else {})}
-    run_config = {"ops": {"analytics_dbt_assets": {"config": config}}}
+    run_config = {"resources": {"build_options": {"config": config}}}
     started = time.monotonic()
     kind = "full refresh" if full_refresh else f"incremental run for the changes of {partition}"
     _say(f"materializing {f'the {domain} domain' if domain else 'every asset'} through Dagster ({kind}) ...")

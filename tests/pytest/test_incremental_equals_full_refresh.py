@@ -152,7 +152,7 @@ def test_incremental_dagster_partition_run_matches_full_refresh(initial_build, d
     job = defs.resolve_job_def("analytics_all_assets")
     result = job.execute_in_process(
         partition_key=changed_at.date().isoformat(),
-        run_config={"ops": {"analytics_dbt_assets": {"config": {"as_of": as_of}}}},
+        run_config={"resources": {"build_options": {"config": {"as_of": as_of}}}},
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
