@@ -111,6 +111,9 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
     """Materialize every asset through Dagster (the job the hourly schedule runs), or one domain's."""
     from .assets import dbt_vars
     from .partitions import daily_partitions, schedule_partition_key
+    from .preflight import check_raw_tables
+
+    check_raw_tables(connection(), domains=(domain,) if domain else DOMAINS)
 
     partition = partition or schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
     window = daily_partitions.time_window_for_partition_key(partition)
@@ -122,6 +125,8 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
 
     from .definitions import defs
 
+    from .housekeeping import fail_dead_runs, process_tags
+
     job = defs.resolve_job_def(f"analytics_{domain}" if domain else "analytics_all_assets")
     config = {"full_refresh": full_refresh, **({"as_of": as_of} if as_of else {})}
     run_config = {"resources": {"build_options": {"config": config}}}
@@ -129,8 +134,11 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
     kind = "full refresh" if full_refresh else f"incremental run for the changes of {partition}"
     _say(f"materializing {f'the {domain} domain' if domain else 'every asset'} through Dagster ({kind}) ...")
     with DagsterInstance.get() as instance:
+        for run_id in fail_dead_runs(instance):
+            _say(f"Dagster run {run_id[:8]} had lost its process (killed mid-build): marked failed")
         result = job.execute_in_process(
-            run_config=run_config, instance=instance, partition_key=partition, raise_on_error=False
+            run_config=run_config, instance=instance, partition_key=partition, raise_on_error=False,
+            tags=process_tags(),
         )
     if not result.success:
         raise SystemExit("Dagster run failed; see the dbt output above")
@@ -310,6 +318,9 @@ def materialize_command(full_refresh: bool, partition: str | None, as_of: str | 
 @cli.command("reconcile")
 def reconcile_command() -> None:
     """Mark the UTC days whose raw rows were deleted for the next incremental run to recompute (daily in Dagster)."""
+    from .preflight import check_raw_tables
+
+    check_raw_tables(connection())
     with dbt_build_lock(connection(), log=_say):
         dbt_command(["run-operation", "reconcile_deletions"])
 

@@ -56,3 +56,37 @@ def prune_dagster_runs(instance, days: float | None = None, now: dt.datetime | N
     for record in records:
         instance.delete_run(record.dagster_run.run_id)
     return len(records)
+
+
+# Runs the CLI starts in its own process carry these tags, so a later command can tell a run whose process is gone.
+PID_TAG, HOST_TAG = "tenant_analytics/pid", "tenant_analytics/host"
+
+
+def process_tags() -> dict[str, str]:
+    """Tags for a run executed in this process (tenant-analytics materialize)."""
+    import socket
+
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def fail_dead_runs(instance) -> list[str]:
+    """Mark failed the runs still STARTING or STARTED whose process (tagged by process_tags, on this host) is gone: a
+    CLI killed mid-build leaves its run STARTED forever, and with one run at a time the queue would wait for it.
+    Runs the daemon launches are watched by Dagster's run monitoring (orchestration/dagster.yaml). Returns their ids."""
+    import socket
+
+    import psutil
+    from dagster import DagsterRunStatus, RunsFilter
+
+    host = socket.gethostname()
+    failed = []
+    records = instance.get_run_records(
+        filters=RunsFilter(statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]))
+    for record in records:
+        run = record.dagster_run
+        pid = run.tags.get(PID_TAG, "")
+        if run.tags.get(HOST_TAG) != host or not pid.isdigit() or psutil.pid_exists(int(pid)):
+            continue
+        instance.report_run_failed(run, f"its process {pid} is gone (killed mid-build); marked failed by housekeeping")
+        failed.append(run.run_id)
+    return failed

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 from dagster_dbt import DbtCliResource
 
-from .project import dbt_executable, dbt_project
+from .project import PROJECT_ROOT, dbt_executable, dbt_project
+
+# dbt bound to the process that runs it (the script says why).
+BOUND_DBT = PROJECT_ROOT / "orchestration" / "bin" / "dbt"
 
 
 def dbt_resource() -> DbtCliResource:
     project = dbt_project()
-    return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir), dbt_executable=dbt_executable())
+    os.environ["TA_DBT_EXECUTABLE"] = dbt_executable()
+    return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir), dbt_executable=str(BOUND_DBT))

@@ -31,5 +31,8 @@ domain_jobs = {
 @schedule(job=all_assets_job, cron_schedule="5 * * * *", execution_timezone="UTC")
 def hourly_incremental_schedule(context: ScheduleEvaluationContext):
     """Every hour at :05, an incremental run applying the changes of the current day."""
+    from .housekeeping import fail_dead_runs
+
+    fail_dead_runs(context.instance)  # a CLI run killed mid-build must not hold the one-run queue forever
     tick = context.scheduled_execution_time
     return RunRequest(run_key=tick.isoformat(), partition_key=schedule_partition_key(tick))

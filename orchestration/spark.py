@@ -78,9 +78,19 @@ def _spark_type(data_type: str, precision: int | None, scale: int | None):
     return simple[data_type]
 
 
+def _copied_column(name: str, kind: str) -> str:
+    """The select expression that copies a column: uuid and json as text."""
+    return f"{name}::text" if kind in ("uuid", "jsonb", "json") else name
+
+
 def _convert(value):
+    """A PostgreSQL value as Spark takes it. psycopg2 reads a timestamp's ±infinity, which Spark cannot hold, as
+    datetime's max / min (9999-12-31 23:59:59.999999 / 0001-01-01): macro is_infinite_time reads those as infinite."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if isinstance(value, decimal.Decimal) and not value.is_finite():
+        # Spark decimals hold no NaN or infinity: copied as null, which the same rule counts (macro is_not_finite).
+        return None
     return value
 
 
@@ -108,8 +118,7 @@ def copy_raw_tables(settings: ConnectionSettings, schemas: dict[str, str], sessi
                         raise WarehouseError(f"{schema}.{table} does not exist in PostgreSQL: load the raw data first")
                     struct = T.StructType([T.StructField(name, _spark_type(kind, precision, scale), True)
                                            for name, kind, precision, scale in columns])
-                    select_list = ", ".join(f"{name}::text" if kind in ("uuid", "jsonb", "json") else name
-                                            for name, kind, _p, _s in columns)
+                    select_list = ", ".join(_copied_column(name, kind) for name, kind, _p, _s in columns)
                     cur.execute(f"select {select_list} from {schema}.{table}")
                     rows = [tuple(_convert(v) for v in row) for row in cur.fetchall()]
                     frame = spark.createDataFrame(rows, struct) if rows else spark.createDataFrame([], struct)

@@ -46,12 +46,15 @@
 {%- endmacro %}
 
 {#- True for a staged row changed in this run's scope (see above); used by the change manifests and by
-    int_tryon__jobs_enriched, the entity-level model the try-on manifest reads. -#}
+    int_tryon__jobs_enriched, the entity-level model the try-on manifest reads. A change time after the run's start (a
+    clock ahead, a year 2999, infinity) cannot be placed in any past window: such a row is in every run's scope until
+    its time has passed, so an incremental run holds it exactly as a full refresh does (the watermark ignores it). -#}
 {% macro changed_since_last_run(changed_column, watermark_column) -%}
     {%- if has_partition_window() -%}
-        ({{ changed_column }} >= {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
+        (({{ changed_column }} >= {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
                                                 timestamp_literal(var('window_start') ~ 'T00:00:00+00:00')) }}
             and {{ changed_column }} < {{ timestamp_literal(var('window_end') ~ 'T00:00:00+00:00') }})
+            or {{ changed_column }} > {{ timestamp_literal(run_started_iso()) }})
     {%- else -%}
         {{ changed_column }} >= {{ lookback_start(watermark_column) }}
     {%- endif -%}

@@ -12,3 +12,18 @@
 {% macro count_rows_where(condition) -%}
     cast(sum(case when {{ condition }} then 1 else 0 end) as bigint)
 {%- endmacro %}
+
+{#- True when a number is not finite: NaN, Infinity or -Infinity (PostgreSQL's numeric and float types accept them, and
+    one of them in a sum makes the sum NaN or infinite). False for null and for every finite number. Spark's
+    decimals cannot hold them (orchestration/spark.py copies them as null); its doubles can. -#}
+{% macro is_not_finite(number) -%}
+    {{ return(adapter.dispatch('is_not_finite', 'tenant_analytics')(number)) }}
+{%- endmacro %}
+
+{% macro default__is_not_finite(number) -%}
+    coalesce(isnan(cast({{ number }} as double)) or abs(cast({{ number }} as double)) = double('infinity'), false)
+{%- endmacro %}
+
+{% macro postgres__is_not_finite(number) -%}
+    coalesce({{ number }} in ('NaN', 'Infinity', '-Infinity'), false)
+{%- endmacro %}

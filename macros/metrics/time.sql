@@ -93,3 +93,18 @@
 {% macro postgres__timestamp_from_date(date_expression) -%}
     (cast({{ date_expression }} as timestamp) at time zone 'utc')
 {%- endmacro %}
+
+{#- True when a timestamp is infinite (PostgreSQL accepts 'infinity' and '-infinity' in timestamp columns); false
+    for null. Spark timestamps cannot be infinite: orchestration/spark.py copies PostgreSQL's ±infinity as
+    9999-12-31 23:59:59.999999 and 0001-01-01 (what psycopg2 and most exports make of them), read here alike. -#}
+{% macro is_infinite_time(ts) -%}
+    {{ return(adapter.dispatch('is_infinite_time', 'tenant_analytics')(ts)) }}
+{%- endmacro %}
+
+{% macro default__is_infinite_time(ts) -%}
+    coalesce({{ ts }} >= cast('9999-12-31 23:59:59' as timestamp) or {{ ts }} < cast('0001-01-02' as timestamp), false)
+{%- endmacro %}
+
+{% macro postgres__is_infinite_time(ts) -%}
+    coalesce(not isfinite({{ ts }}), false)
+{%- endmacro %}

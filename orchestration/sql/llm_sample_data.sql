@@ -112,12 +112,15 @@ select
     case when r_mess between 0.003 and 0.004 then ' ' || upper(model_name) || ' '
          when r_mess between 0.0085 and 0.0088 then 'ft:' || model_name || ':alice@example.com'  -- personal data
          else model_name end,
-    tokens_in,
+    case when r_mess > 0.0088 and r_mess < 0.0090 then 2147483647 else tokens_in end,  -- implausible tokens
     case when r_mess between 0.004 and 0.0045 then -5 else tokens_out end,          -- negative tokens
-    case when is_cached then 0
+    case when r_mess > 0.0090 and r_mess < 0.0092 then 'NaN'                          -- not a number
+         when r_mess > 0.0092 and r_mess < 0.0094 then 999999.99                     -- implausible cost
+         when is_cached then 0
          when r_mess between 0.005 and 0.006 then -full_cost                         -- negative cost
          else full_cost end,
-    case when is_cached and r_mess >= 0.006 and pg_temp.rnd(i, 52) < 0.25 then 0  -- not backfilled (spec)
+    case when r_mess > 0.0094 and r_mess < 0.0096 then 'NaN'                         -- not a number
+         when is_cached and r_mess >= 0.006 and pg_temp.rnd(i, 52) < 0.25 then 0  -- not backfilled (spec)
          when not is_cached and pg_temp.rnd(i, 52) < 0.05 then 0                    -- not backfilled (spec)
          else full_cost end,
     is_cached,
@@ -128,9 +131,13 @@ select
     case when r_status < 0.970 then 'success' when r_status < 0.990 then 'error'
          when r_status < 0.998 then 'timeout' else 'Rate_Limited' end,
     case when r_mess between 0.0075 and 0.008 then {anchor}::timestamptz + make_interval(secs => 86400 * r_late)
+         when r_mess > 0.0096 and r_mess < 0.0098 then '1970-01-01 00:00:00+00'      -- a clock reset
+         when r_mess > 0.0098 and r_mess < 0.0100 then 'infinity'                    -- not a time
+         when r_mess > 0.0100 and r_mess < 0.0102 then '2999-01-01 00:00:00+00'        -- far future
          else created_at end,                                                        -- a clock ahead
     -- Most rows land within seconds; 2 % arrive up to two days late.
     case when r_mess between 0.0075 and 0.008 then {anchor}::timestamptz - interval '1 minute'
+         when r_mess > 0.0102 and r_mess < 0.0104 then 'infinity'                    -- not a time
          when r_late < 0.02 then least(created_at + make_interval(secs => 172800 * r_late / 0.02),
                                        {anchor}::timestamptz - interval '1 minute')
          else least(created_at + make_interval(secs => 1 + 5 * r_late), {anchor}::timestamptz - interval '1 minute')

@@ -111,12 +111,18 @@ select
          else model end,
     case when r_mess between 0.006 and 0.0065
          then {anchor}::timestamptz + make_interval(secs => 2 * 86400 * r_life)  -- a client clock ahead
+         when r_mess > 0.0096 and r_mess < 0.0098 then '1970-01-01 00:00:00+00'  -- a clock reset
+         when r_mess > 0.0098 and r_mess < 0.0100 then '2999-01-01 00:00:00+00'  -- far future
+         when r_mess > 0.0102 and r_mess < 0.0104 then 'infinity'                   -- not a time
          else created_at end,
     case
         when r_mess between 0.004 and 0.006 and clean_status in ('completed', 'failed', 'provider_expired')
             then created_at - make_interval(secs => 1 + 300 * r_life)  -- updated_at before created_at
         when r_mess between 0.006 and 0.0065
             then {anchor}::timestamptz + make_interval(secs => 2 * 86400 * r_life + lifecycle_s)
+        when r_mess > 0.0096 and r_mess < 0.0098 then '1970-01-01 00:01:00+00'
+        when r_mess > 0.0098 and r_mess < 0.0100 then null
+        when r_mess > 0.0100 and r_mess < 0.0102 then 'infinity'                  -- not a time
         else created_at + make_interval(secs => lifecycle_s)
     end,
     case
@@ -138,6 +144,7 @@ select
     end,
     case
         when r_mess between 0.008 and 0.0085 then null
+        when r_mess > 0.0094 and r_mess < 0.0096 then 2147483647  -- implausible: a logging error
         when clean_status = 'completed' then (case when model like 'kling%' then 2 else 1 end)
         else 0
     end
@@ -174,6 +181,7 @@ select md5(j.id::text || ':' || e.event_type)::uuid, j.tenant_id, e.event_type,
 from {schema}.tryon_jobs as j
 cross join (values ('reserve'), ('release'), ('charge'), ('refund')) as e (event_type)
 where j.id is not null and j.tenant_id is not null
+  and isfinite(j.created_at) and (j.updated_at is null or isfinite(j.updated_at))
   and (
       e.event_type = 'reserve'
       or (e.event_type = 'release' and lower(trim(j.status)) in ('completed', 'failed', 'provider_expired'))
@@ -190,6 +198,12 @@ select md5('messy-ledger:{seed}:' || n)::uuid, pg_temp.tenant_uuid(1 + n % ({ten
        case n % 4 when 2 then -50 when 3 then null else 25 end,
        null::uuid, {anchor}::timestamptz - make_interval(days => n % {days})
 from generate_series(1, 12) as n;
+
+-- Implausible ledger amounts (a logging error: the int32 maximum).
+insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, created_at)
+select md5('implausible-ledger:{seed}:' || n)::uuid, pg_temp.tenant_uuid(n), 'grant', 2147483647, null::uuid,
+       {anchor}::timestamptz - make_interval(days => n)
+from generate_series(1, 2) as n;
 
 insert into {schema}.credit_ledgers
 select * from {schema}.credit_ledgers where event_type = 'grant' and amount = 500 limit 2;

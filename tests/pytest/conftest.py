@@ -12,7 +12,7 @@ import pytest
 
 from orchestration.locking import dbt_build_lock
 from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
-from orchestration.sample_data import LLM, SampleSpec, load_sample_data
+from orchestration.sample_data import LLM, TRYON, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse, ensure_database
 
@@ -56,6 +56,15 @@ def fresh_database(settings: ConnectionSettings, name: str) -> ConnectionSetting
     ensure_database(settings, name)
     fresh = settings.with_database(name)
     bootstrap(fresh, lock_down=True)
+    return fresh
+
+
+def sampled_database(settings: ConnectionSettings, name: str, spec: SampleSpec) -> ConnectionSettings:
+    """fresh_database(name) holding both domains' raw tables with `spec`'s sample rows, readable by the dbt role."""
+    fresh = fresh_database(settings, name)
+    for domain, schema in ((TRYON, RAW_SCHEMA), (LLM, LLM_RAW_SCHEMA)):
+        load_sample_data(fresh, schema, spec, force=True, log=lambda _m: None, domain=domain)
+        grant_raw_read(fresh, schema)
     return fresh
 
 

@@ -12,6 +12,9 @@ from collections import defaultdict
 
 KNOWN = {"queued", "processing", "completed", "failed", "provider_expired"}
 TERMINAL = {"completed", "failed", "provider_expired"}
+# README "Bad input": implausible magnitudes (dbt_project.yml vars tryon_max_credits_per_job, tryon_max_ledger_amount).
+MAX_CREDITS_PER_JOB = 10_000
+MAX_LEDGER_AMOUNT = 10_000_000
 # README, "Credits": the effect of each ledger event on (available, reserved_or_spent).
 CREDIT_EFFECT = {
     "grant": (1, 0), "purchase": (1, 0), "reserve": (-1, 1),
@@ -35,8 +38,18 @@ def mask_pii(text: str) -> str:
     return text
 
 
+# How psycopg2 reads PostgreSQL's 'infinity' and '-infinity' timestamps (the sample plants them on purpose).
+INFINITY = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+MINUS_INFINITY = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def is_infinite(ts: dt.datetime | None) -> bool:
+    return ts is not None and ts in (INFINITY, MINUS_INFINITY)
+
+
 def clean_jobs(raw_rows: list[dict]) -> list[dict]:
-    """The README's rules: newest version per id; drop rows without id, created_at or tenant."""
+    """The README's rules: newest version per id; drop rows without id, created_at or tenant, or with an infinite
+    created_at; an infinite updated_at ranks the version as the newest and then counts as missing."""
     newest: dict = {}
     for row in raw_rows:
         if row["id"] is None:
@@ -47,8 +60,10 @@ def clean_jobs(raw_rows: list[dict]) -> list[dict]:
             newest[row["id"]] = (key, row)
     jobs = []
     for _, row in newest.values():
-        if row["created_at"] is None or row["tenant_id"] is None:
+        if row["created_at"] is None or row["tenant_id"] is None or is_infinite(row["created_at"]):
             continue
+        if is_infinite(row["updated_at"]):
+            row = {**row, "updated_at": None}
         status = (row["status"] or "").strip().lower()
         status = status if status in KNOWN else "unknown"
         model = mask_pii((row["model"] or "").strip().lower() or "unknown")
@@ -68,7 +83,7 @@ def clean_jobs(raw_rows: list[dict]) -> list[dict]:
             "created_at": row["created_at"],
             "day": row["created_at"].astimezone(dt.timezone.utc).date(),
             "lifecycle": lifecycle,
-            "credits": row["credits_charged"] if (row["credits_charged"] or 0) > 0 else 0,
+            "credits": row["credits_charged"] if 0 < (row["credits_charged"] or 0) <= MAX_CREDITS_PER_JOB else 0,
         })
     return jobs
 
@@ -111,7 +126,8 @@ def credit_balances(raw_entries: list[dict]) -> dict[str, tuple[int, int]]:
         if e["id"] is None or e["id"] in seen:
             continue
         seen.add(e["id"])
-        if e["tenant_id"] is None or e["created_at"] is None or e["amount"] is None or e["amount"] <= 0:
+        if (e["tenant_id"] is None or e["created_at"] is None or e["amount"] is None
+                or not 0 < e["amount"] <= MAX_LEDGER_AMOUNT):
             continue
         effect = CREDIT_EFFECT.get((e["event_type"] or "").strip().lower())
         if effect is None:

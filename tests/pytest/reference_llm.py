@@ -13,10 +13,25 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from reference import mask_pii
+from reference import is_infinite, mask_pii
 
 KNOWN_STATUSES = {"success", "error", "timeout"}
 LATENCY_OUTLIER_MS = 600_000  # dbt_project.yml, llm_latency_outlier_ms
+MAX_TOKENS = 10_000_000  # llm_max_tokens_per_request
+MAX_COST_USD = Decimal(10_000)  # llm_max_cost_usd_per_request
+
+
+def _usable_money(value: Decimal | None) -> bool:
+    """A logged amount the README's rules accept: present, a finite number (not NaN or infinite), not negative and
+    not above the implausibility limit."""
+    return value is not None and value.is_finite() and 0 <= value <= MAX_COST_USD
+
+
+def _money_order(value: Decimal | None):
+    """Ascending order of an amount as PostgreSQL sorts it, missing last: numbers, then NaN, then null."""
+    if value is None:
+        return (2, 0)
+    return (1, 0) if value.is_nan() else (0, value)
 PRICES_CSV = Path(__file__).resolve().parents[2] / "seeds" / "llm_model_prices.csv"
 
 
@@ -61,8 +76,8 @@ def _newest_first_key(row: dict):
         -(row["created_at"]).timestamp() if row["created_at"] else math.inf,
         str(row["project_id"]) if row["project_id"] is not None else "\uffff",
         _label(row["model"]),
-        row["cost_usd"] if row["cost_usd"] is not None else Decimal("Infinity"),
-        row["potential_cost_usd"] if row["potential_cost_usd"] is not None else Decimal("Infinity"),
+        _money_order(row["cost_usd"]),
+        _money_order(row["potential_cost_usd"]),
         row["latency_ms"] if row["latency_ms"] is not None else math.inf,
     )
 
@@ -78,15 +93,15 @@ def clean_requests(raw_logs: list[dict], raw_projects: list[dict], prices: dict 
     requests = []
     for versions in by_id.values():
         row = min(versions, key=_newest_first_key)
-        if row["project_id"] is None or row["created_at"] is None:
+        if row["project_id"] is None or row["created_at"] is None or is_infinite(row["created_at"]):
             continue
         created = row["created_at"].astimezone(dt.timezone.utc)
         day = created.date()
         tokens_ok = (row["tokens_input"] is not None and row["tokens_output"] is not None
-                     and row["tokens_input"] >= 0 and row["tokens_output"] >= 0)
+                     and 0 <= row["tokens_input"] <= MAX_TOKENS and 0 <= row["tokens_output"] <= MAX_TOKENS)
         tokens_in = row["tokens_input"] if tokens_ok else None
         tokens_out = row["tokens_output"] if tokens_ok else None
-        cost = row["cost_usd"] if row["cost_usd"] is not None and row["cost_usd"] >= 0 else None
+        cost = row["cost_usd"] if _usable_money(row["cost_usd"]) else None
         latency = row["latency_ms"]
         if latency is not None and not (0 <= latency <= LATENCY_OUTLIER_MS):
             latency = None
@@ -95,7 +110,7 @@ def clean_requests(raw_logs: list[dict], raw_projects: list[dict], prices: dict 
         price = price_on(prices, model, day)
         listed = list_cost(tokens_in, tokens_out, price) if price is not None and tokens_ok else None
         raw_potential = row["potential_cost_usd"]
-        if raw_potential is not None and raw_potential > 0:
+        if _usable_money(raw_potential) and raw_potential > 0:
             potential, imputed = raw_potential, False
         else:  # the spec's backfill: cached rows priced from the list, non-cached rows cost what they cost
             potential = listed if cached else cost

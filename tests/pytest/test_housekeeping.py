@@ -44,3 +44,30 @@ def test_finished_dagster_runs_older_than_the_retention_are_deleted():
         assert len(instance.get_run_records()) == 2
         assert prune_dagster_runs(instance, days=3, now=now + dt.timedelta(days=4)) == 2
         assert instance.get_run_records() == []
+
+
+def test_a_run_whose_process_is_gone_is_marked_failed_and_a_live_one_is_not():
+    """A CLI killed mid-build leaves its run STARTED; with one run at a time that would block the schedule for good."""
+    import subprocess
+    import sys
+
+    from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
+
+    from orchestration.housekeeping import HOST_TAG, PID_TAG, fail_dead_runs, process_tags
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = gone.stdout.strip()
+    with DagsterInstance.ephemeral() as instance:
+        dead = DagsterRun(job_name="analytics_all_assets", run_id="dead-run", status=DagsterRunStatus.STARTED,
+                          tags={**process_tags(), PID_TAG: dead_pid})
+        alive = DagsterRun(job_name="analytics_all_assets", run_id="live-run", status=DagsterRunStatus.STARTED,
+                           tags=process_tags())
+        elsewhere = DagsterRun(job_name="analytics_all_assets", run_id="other-host", status=DagsterRunStatus.STARTED,
+                               tags={PID_TAG: dead_pid, HOST_TAG: "another-machine"})
+        for run in (dead, alive, elsewhere):
+            instance.add_run(run)
+        assert fail_dead_runs(instance) == ["dead-run"]
+        assert instance.get_run_by_id("dead-run").status == DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id("live-run").status == DagsterRunStatus.STARTED
+        assert instance.get_run_by_id("other-host").status == DagsterRunStatus.STARTED
+        assert fail_dead_runs(instance) == []

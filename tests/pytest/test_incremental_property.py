@@ -19,9 +19,7 @@ import os
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, execute, fresh_database
-from orchestration.sample_data import LLM, TRYON, load_sample_data
-from orchestration.security import grant_raw_read
+from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, execute, sampled_database
 from test_incremental_equals_full_refresh import assert_same, snapshot
 
 SMALL = dataclasses.replace(SAMPLE, jobs=2_000, llm_requests=2_000, tenants=12, days=8, anchor=ANCHOR)
@@ -90,10 +88,7 @@ STEP = st.tuples(
 @given(steps=st.lists(STEP, min_size=1, max_size=3))
 @example(steps=[("created_at_corrected", 8, 2, 11), ("jobs_deleted", 15, 90, 12), ("log_redelivered", 10, 3, 13)])
 def test_any_sequence_of_raw_changes_keeps_incremental_runs_equal_to_a_full_refresh(warehouse, steps):
-    db = fresh_database(warehouse, "analytics_property")
-    for domain, schema in ((TRYON, RAW_SCHEMA), (LLM, LLM_RAW_SCHEMA)):
-        load_sample_data(db, schema, SMALL, force=True, log=lambda _m: None, domain=domain)
-        grant_raw_read(db, schema)
+    db = sampled_database(warehouse, "analytics_property", SMALL)
     dbt = Dbt(db)
     at = ANCHOR + dt.timedelta(hours=1)
     dbt("seed")

@@ -46,10 +46,20 @@ def assert_usage(actual: dict, expected: dict, where: str, breakdowns: bool = Tr
         assert actual["requests_by_model"] == expected["requests_by_model"], where
 
 
+DAILY_RETENTION_DAYS = 365  # README "Retention": aggregates hold what was created since as_of - 365 days
+
+
 @pytest.fixture(scope="module")
-def requests(built):
+def all_requests(built):
     return clean_requests(fetch(built, f"select * from {LLM_RAW_SCHEMA}.usage_logs"),
                           fetch(built, f"select * from {LLM_RAW_SCHEMA}.projects"))
+
+
+@pytest.fixture(scope="module")
+def requests(all_requests):
+    """The requests the aggregates hold: the sample plants some created in 1970, before the retention cut-off."""
+    cutoff = AS_OF_TS.date() - dt.timedelta(days=DAILY_RETENTION_DAYS)
+    return [r for r in all_requests if r["day"] >= cutoff]
 
 
 def by_key(rows: list[dict], *keys: str) -> dict:
@@ -94,20 +104,37 @@ def test_the_sample_exercises_every_rule(built, requests):
         "imputed rows on both sides of a price change"
     counts = {r["rule"]: r["affected_rows"] for r in fetch(built, "select * from marts.llm_data_quality")}
     for rule in ("duplicate_request_delivery", "missing_project_id", "unknown_status", "invalid_tokens",
-                 "invalid_cost", "invalid_latency", "latency_outlier", "created_after_as_of",
+                 "implausible_tokens", "invalid_cost", "implausible_cost", "invalid_latency", "latency_outlier",
+                 "created_after_as_of", "infinite_time", "outside_retention",
                  "cached_potential_cost_priced", "uncached_potential_cost_set_to_cost", "model_without_price"):
         assert counts[rule] > 0, f"the sample has no row for rule {rule}"
 
 
-def test_data_quality_counts_match_the_raw_rows(built, requests):
+def test_data_quality_counts_match_the_raw_rows(built, all_requests):
+    requests = all_requests  # the rules count every request, retained or not
     counts = {r["rule"]: r["affected_rows"] for r in fetch(built, "select * from marts.llm_data_quality")}
     raw = fetch(built, f"""
         select count(*) filter (where project_id is null) as missing_project,
                count(*) - count(distinct id) - count(*) filter (where id is null) as duplicates,
                count(*) filter (where latency_ms > 600000) as outliers,
                count(*) filter (where latency_ms < 0) as invalid_latency,
-               count(*) filter (where model like '%%alice@example.com%%') as personal_model
-        from {LLM_RAW_SCHEMA}.usage_logs""")[0]
+               count(*) filter (where model like '%%alice@example.com%%') as personal_model,
+               count(*) filter (where cost_usd = 'NaN') as nan_cost,
+               count(*) filter (where cost_usd is null or cost_usd < 0 or cost_usd = 'NaN') as invalid_cost,
+               count(*) filter (where cost_usd > 10000 and cost_usd <> 'NaN') as implausible_cost,
+               count(*) filter (where tokens_input > 10000000 or tokens_output > 10000000) as implausible_tokens,
+               count(*) filter (where not isfinite(created_at) or not isfinite(ingested_at)) as infinite_time,
+               count(*) filter (where created_at < %s::timestamptz - interval '{DAILY_RETENTION_DAYS} days')
+                   as outside_retention
+        from {LLM_RAW_SCHEMA}.usage_logs""", (AS_OF,))[0]
+    # ±infinity and 1970 creation times: counted, and (tests above) in no aggregate.
+    assert counts["infinite_time"] == raw["infinite_time"] > 0
+    assert counts["outside_retention"] == raw["outside_retention"] > 0
+    # The generator plants NaN costs, 2,147,483,647 tokens and $999,999.99 requests: each counted, none in a sum.
+    assert raw["nan_cost"] > 0
+    assert counts["invalid_cost"] == raw["invalid_cost"]
+    assert counts["implausible_cost"] == raw["implausible_cost"] > 0
+    assert counts["implausible_tokens"] == raw["implausible_tokens"] > 0
     assert counts["missing_project_id"] == raw["missing_project"]
     assert counts["duplicate_request_delivery"] == raw["duplicates"]
     assert counts["latency_outlier"] == raw["outliers"]

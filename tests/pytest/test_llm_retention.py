@@ -32,7 +32,7 @@ def run_retention_job(as_of: dt.datetime) -> None:
 def full_build_then_counter(settings, dbt, as_of: dt.datetime):
     """A full build, then a function counting the rows on each side of as_of's retention cut-offs."""
     dbt("seed")
-    dbt("build", "--full-refresh")
+    dbt("run", "--full-refresh")  # the retention, not the data tests, is what this module checks
     hourly_cutoff, daily_cutoff = (as_of - dt.timedelta(days=90)).date(), (as_of - dt.timedelta(days=365)).date()
     return lambda: counts(settings, hourly_cutoff, daily_cutoff)
 
@@ -52,7 +52,7 @@ def test_retention_job_deletes_only_expired_rows_and_builds_do_not_bring_them_ba
 
     dbt("build", as_of=as_of.isoformat())
     assert count_now() == after
-    dbt("build", "--full-refresh", as_of=as_of.isoformat())
+    dbt("run", "--full-refresh", as_of=as_of.isoformat())
     assert count_now()["hourly"] == after["hourly"]
 
 
@@ -67,5 +67,5 @@ def test_daily_rows_older_than_365_days_are_deleted(sample_loaded, dbt):
     after = count_now()
     assert after["daily_old"] == 0 and after["daily"] == before["daily"] - before["daily_old"]
     assert after["hourly"] == 0, "every hourly row is older than 90 days at this as_of"
-    dbt("build", "--full-refresh", as_of=as_of.isoformat())
+    dbt("run", "--full-refresh", as_of=as_of.isoformat())
     assert count_now() == after

@@ -141,6 +141,9 @@ def test_data_quality_counts_every_messy_kind(built):
                    ('queued', 'processing', 'completed', 'failed', 'provider_expired')) as unknown_status,
                count(*) - count(distinct id) - count(*) filter (where id is null) as duplicates,
                count(*) filter (where model like '%%bob.smith@example.org%%') as personal_model,
+               count(*) filter (where credits_charged > 10000) as implausible_credits,
+               count(*) filter (where credits_charged is null or credits_charged < 0
+                                   or credits_charged > 10000) as invalid_credits,
                count(distinct id) filter (where created_at is not null and tenant_id is not null
                    and tenant_id not in (select id from {RAW_SCHEMA}.tenants where id is not null)) as unknown_tenant_jobs
         from {RAW_SCHEMA}.tryon_jobs""")[0]
@@ -157,6 +160,12 @@ def test_data_quality_counts_every_messy_kind(built):
     assert "kling-v1 (support: [email])" in models and not any("@" in m for m in models)
     assert counts[("credit_ledgers", "unknown_event_type")] > 0
     assert counts[("credit_ledgers", "invalid_amount")] > 0
+    # Implausible magnitudes (the int32 maximum) are counted with the invalid values and reach no sum.
+    assert counts[("tryon_jobs", "invalid_credits_charged")] == raw["invalid_credits"] and raw["implausible_credits"] > 0
+    ledger = fetch(built, f"""select count(*) filter (where amount is null or amount <= 0 or amount > 10000000) as invalid,
+                                       count(*) filter (where amount > 10000000) as implausible
+                                from {RAW_SCHEMA}.credit_ledgers""")[0]
+    assert counts[("credit_ledgers", "invalid_amount")] == ledger["invalid"] and ledger["implausible"] > 0
 
 
 SPEC_QUERIES = [

@@ -516,6 +516,7 @@ def test_a_tenant_scoped_grant_that_would_not_filter_is_refused(secured, dbt):
 models:
   - name: zz_scoped_probe
     config:
+      contract: {{enforced: false}}
       grants:
         select: [analytics_admin, analytics_bi_reader, analytics_tenant]
       meta:

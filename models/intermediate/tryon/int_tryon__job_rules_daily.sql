@@ -35,6 +35,8 @@ final as (
         {{ count_rows_where("is_unknown_status") }} as unknown_status,
         {{ count_rows_where("is_status_recased") }} as status_recased,
         {{ count_rows_where("is_missing_updated_at") }} as missing_updated_at,
+        {{ count_rows_where("is_infinite_time") }} as infinite_time,
+        {{ count_rows_where("is_before_plausible_time") }} as created_before_plausible_time,
         {{ count_rows_where("is_updated_before_created") }} as updated_before_created,
         {{ count_rows_where("is_invalid_credits_charged") }} as invalid_credits_charged,
         {{ count_rows_where("status = 'failed' and raw_failure_reason is null") }} as failed_without_reason,

@@ -11,7 +11,9 @@
     ('missing_updated_at', 'kept: lifecycle_seconds is null, so the job is left out of lifecycle metrics'),
     ('updated_before_created', 'kept: lifecycle_seconds is clamped to 0 (spec: greatest(..., 0))'),
     ('created_after_as_of', 'kept on its own day; outside every trailing window'),
-    ('invalid_credits_charged', 'kept: credits_charged is taken as 0'),
+    ('created_before_plausible_time', 'kept on its own day: created before vars.min_plausible_time (a clock reset to 1970)'),
+    ('infinite_time', "dropped when created_at is ±infinity (no day); an infinite updated_at is taken as missing"),
+    ('invalid_credits_charged', 'kept: a missing, negative or implausible (above vars.tryon_max_credits_per_job) credits_charged is taken as 0'),
     ('failed_without_reason', "kept: failure_reason_normalized is 'unspecified'"),
     ('personal_data_in_failure_reason', 'kept: emails, phone numbers and IP addresses in the text are masked as [email], [phone], [ipv4], [ipv6]'),
     ('personal_data_in_model', 'kept: personal data in the model name is masked the same way, so the masked name is the model'),
@@ -21,7 +23,7 @@
     ('duplicate_ledger_entry', 'dropped: one copy of each entry id is kept'),
     ('missing_tenant_id', 'dropped: the credits belong to no tenant'),
     ('missing_created_at', 'dropped: the entry has no day'),
-    ('invalid_amount', 'dropped: amounts must be positive integers'),
+    ('invalid_amount', 'dropped: amounts must be positive integers no larger than vars.tryon_max_ledger_amount'),
     ('unknown_event_type', 'kept, with no effect on either balance'),
 ] -%}
 

@@ -18,10 +18,10 @@ cleaned as (
         source_changed_at,
         {{ utc_hour('created_at') }} as hour_start,
         {{ utc_day('created_at') }} as created_day_utc,
-        case when not is_invalid_tokens then raw_tokens_input end as tokens_input,
-        case when not is_invalid_tokens then raw_tokens_output end as tokens_output,
-        case when not is_invalid_cost then raw_cost_usd end as cost_usd,
-        raw_potential_cost_usd as logged_potential_cost_usd,
+        case when not is_invalid_tokens and not is_implausible_tokens then raw_tokens_input end as tokens_input,
+        case when not is_invalid_tokens and not is_implausible_tokens then raw_tokens_output end as tokens_output,
+        case when not is_invalid_cost and not is_implausible_cost then raw_cost_usd end as cost_usd,
+        case when not is_potential_cost_missing then raw_potential_cost_usd end as logged_potential_cost_usd,
         is_potential_cost_missing,
         case when not is_invalid_latency and not is_latency_outlier then raw_latency_ms end as latency_ms
     from logs
@@ -30,6 +30,7 @@ cleaned as (
         and not is_missing_request_id
         and not is_missing_project_id
         and not is_missing_created_at
+        and not is_infinite_created_at
 ),
 
 final as (

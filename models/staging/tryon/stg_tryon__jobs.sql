@@ -1,4 +1,4 @@
--- One row per try-on job: its newest version, attributable to a tenant, with a creation time.
+-- One row per try-on job: its newest version, attributable to a tenant, with a (finite) creation time.
 with jobs as (
     select * from {{ ref('base_tryon__jobs') }}
 ),
@@ -18,12 +18,14 @@ final as (
         created_at,
         updated_at,
         source_changed_at,
-        case when raw_credits_charged > 0 then raw_credits_charged else 0 end as credits_charged
+        case when not is_invalid_credits_charged and raw_credits_charged > 0 then raw_credits_charged else 0 end
+            as credits_charged
     from jobs
     where
         version_rank = 1
         and not is_missing_job_id
         and not is_missing_created_at
+        and not is_infinite_created_at
         and not is_missing_tenant_id
 )
 

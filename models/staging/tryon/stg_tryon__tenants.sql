@@ -1,6 +1,11 @@
--- One row per tenant: the newest copy of each tenant id, domain trimmed and lower-cased.
+-- One row per tenant: the newest copy of each tenant id, domain trimmed and lower-cased. Spec 000 declares only id
+-- and shop_domain: created_at is read when the table has it (macro optional_column).
 with source as (
-    select * from {{ source('tryon', 'tenants') }}
+    select
+        id,
+        shop_domain,
+        {{ optional_column(source('tryon', 'tenants'), 'created_at', type_timestamptz()) }} as created_at
+    from {{ source('tryon', 'tenants') }}
 ),
 
 ranked as (

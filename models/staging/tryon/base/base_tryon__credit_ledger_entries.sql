@@ -22,7 +22,8 @@ flagged as (
         ledger_entry_id is null as is_missing_ledger_entry_id,
         tenant_id is null as is_missing_tenant_id,
         created_at is null as is_missing_created_at,
-        raw_amount is null or raw_amount <= 0 as is_invalid_amount,
+        raw_amount is null or raw_amount <= 0
+            or raw_amount > {{ var('tryon_max_ledger_amount') | int }} as is_invalid_amount,
         row_number() over (
             partition by ledger_entry_id
             order by created_at desc nulls last, event_type nulls last, raw_amount nulls last,
