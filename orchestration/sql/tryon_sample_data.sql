@@ -122,7 +122,8 @@ select
             then {anchor}::timestamptz + make_interval(secs => 2 * 86400 * r_life + lifecycle_s)
         when r_mess > 0.0096 and r_mess < 0.0098 then '1970-01-01 00:01:00+00'
         when r_mess > 0.0098 and r_mess < 0.0100 then null
-        when r_mess > 0.0100 and r_mess < 0.0102 then 'infinity'                  -- not a time
+        -- Not a time, and a change time every incremental run reads again (README, "Bad input"): a few at any scale.
+        when r_mess > 0.0100 and r_mess < 0.0102 and i <= 50000 then 'infinity'
         else created_at + make_interval(secs => lifecycle_s)
     end,
     case

@@ -71,3 +71,25 @@ def test_a_run_whose_process_is_gone_is_marked_failed_and_a_live_one_is_not():
         assert instance.get_run_by_id("live-run").status == DagsterRunStatus.STARTED
         assert instance.get_run_by_id("other-host").status == DagsterRunStatus.STARTED
         assert fail_dead_runs(instance) == []
+
+
+def test_the_hourly_schedule_clears_a_dead_run_before_it_asks_for_the_next():
+    """With one run at a time, a dead STARTED run would block every later tick ("Maximum is 1, won't launch more")."""
+    import subprocess
+    import sys
+
+    from dagster import DagsterRun, DagsterRunStatus, build_schedule_context, instance_for_test
+
+    from orchestration.housekeeping import PID_TAG, process_tags
+    from orchestration.schedules import hourly_incremental_schedule
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    with instance_for_test() as instance:
+        instance.add_run(DagsterRun(job_name="analytics_all_assets", run_id="killed-cli-run",
+                                    status=DagsterRunStatus.STARTED,
+                                    tags={**process_tags(), PID_TAG: gone.stdout.strip()}))
+        tick = dt.datetime(2026, 3, 2, 1, 5, tzinfo=dt.timezone.utc)
+        request = hourly_incremental_schedule(build_schedule_context(instance=instance,
+                                                                     scheduled_execution_time=tick))
+        assert instance.get_run_by_id("killed-cli-run").status == DagsterRunStatus.FAILURE
+        assert request.partition_key == "2026-03-02"
