@@ -90,10 +90,11 @@ def mutate(settings, changed_at: str, salt: str) -> None:
                case when g = 1 then null else 'infinity'::timestamptz end, null, 0
         from generate_series(1, 2) g
         cross join lateral (select id from {s}.tenants order by md5(id::text || g) limit 1) t""", (salt, changed_at))
+    # (One version row each: the job's other versions keep their times, so no tie between versions is made up.)
     execute(settings, f"""
         update {s}.tryon_jobs set updated_at = 'infinity', status = 'completed'
-        where id in (select id from {s}.tryon_jobs where status = 'processing' and tenant_id is not null
-                     order by md5(id::text || %s) limit 2)""", (salt,))
+        where ctid in (select ctid from {s}.tryon_jobs where status = 'processing' and tenant_id is not null
+                       order by md5(id::text || %s) limit 2)""", (salt,))
     # Credit movements: new entries, and one recorded a day late.
     execute(settings, f"""
         insert into {s}.credit_ledgers
