@@ -15,13 +15,11 @@ from pathlib import Path
 import click
 
 from .locking import dbt_build_lock
-from .project import DOMAINS, PROJECT_ROOT, dbt_executable, ensure_profiles
+from .project import DOMAINS, LAYOUTS, PROJECT_ROOT, dbt_executable, ensure_profiles
 from .sample_data import LLM, TRYON, SampleSpec, load_sample_data
 from .security import add_tenant_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
 
-DEFAULT_RAW_SCHEMA = "raw_tryon"
-DEFAULT_LLM_RAW_SCHEMA = "raw_llm"
 
 
 def _say(message: str) -> None:
@@ -48,14 +46,6 @@ def connection() -> ConnectionSettings:
     return settings
 
 
-def raw_schema() -> str:
-    return os.environ.get("TA_RAW_SCHEMA", DEFAULT_RAW_SCHEMA)
-
-
-def llm_raw_schema() -> str:
-    return os.environ.get("TA_LLM_RAW_SCHEMA", DEFAULT_LLM_RAW_SCHEMA)
-
-
 def dbt_command(args: list[str], check: bool = True) -> int:
     """Run the dbt CLI of this virtualenv in the project folder."""
     ensure_profiles()
@@ -79,7 +69,7 @@ def cmd_warehouse(action: str) -> None:
         _say(f"embedded PostgreSQL is up at {settings.describe()} (data in {warehouse.data_dir})")
     elif action == "bootstrap":
         settings = connection()
-        default = f"{raw_schema()},{llm_raw_schema()}"
+        default = ",".join(layout.schema for layout in LAYOUTS.values())
         schemas = tuple(s for s in os.environ.get("TA_RAW_SCHEMAS", default).split(",") if s)
         bootstrap(settings, raw_schemas=schemas, lock_down=os.environ.get("TA_LOCK_DOWN", "") == "1")
         _say(f"analytics_owner is ready on {settings.describe()} and may read {', '.join(schemas)}")
@@ -96,7 +86,8 @@ def cmd_warehouse(action: str) -> None:
 
 def cmd_load_sample(spec: SampleSpec, force: bool = False) -> None:
     settings = connection()
-    for domain, schema in ((TRYON, raw_schema()), (LLM, llm_raw_schema())):
+    for domain in (TRYON, LLM):
+        schema = LAYOUTS[domain.name].schema
         load_sample_data(settings, schema, spec, force=force, log=_say, domain=domain)
         grant_raw_read(settings, schema)
 

@@ -8,32 +8,12 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .project import DOMAINS, PROJECT_ROOT
+from .project import DOMAINS, LAYOUTS, PROJECT_ROOT
 from .warehouse import ConnectionSettings, WarehouseError
-
-
-@dataclass(frozen=True)
-class RawLayout:
-    """Where a domain's raw tables live and what its spec calls them."""
-
-    schema_env: str
-    default_schema: str
-    spec: str
-
-    @property
-    def schema(self) -> str:
-        return os.environ.get(self.schema_env, self.default_schema)
-
-
-LAYOUTS = {
-    "tryon": RawLayout("TA_RAW_SCHEMA", "raw_tryon", "spec 000"),
-    "llm": RawLayout("TA_LLM_RAW_SCHEMA", "raw_llm", "spec 001"),
-}
 
 
 def domain_enabled(domain: str) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +15,28 @@ if TYPE_CHECKING:  # imported lazily: the warehouse and the CLI's quick commands
 # The analytics domains: one dbt selector, tag and on/off var each (selectors.yml, dbt_project.yml), one Dagster
 # asset group and job each (orchestration/assets.py, schedules.py).
 DOMAINS = ("tryon", "llm")
+
+
+@dataclass(frozen=True)
+class RawLayout:
+    """Where a domain's raw tables live (a schema chosen by an environment variable, the same one dbt_project.yml
+    reads) and what its spec calls them."""
+
+    schema_env: str
+    default_schema: str
+    spec: str
+
+    @property
+    def schema(self) -> str:
+        return os.environ.get(self.schema_env, self.default_schema)
+
+
+# The one place the raw schemas' variables and defaults are written: the CLI, the preflight checks and the Spark
+# copy all read it (dbt_project.yml's vars name the same variables and defaults).
+LAYOUTS = {
+    "tryon": RawLayout("TA_RAW_SCHEMA", "raw_tryon", "spec 000"),
+    "llm": RawLayout("TA_LLM_RAW_SCHEMA", "raw_llm", "spec 001"),
+}
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

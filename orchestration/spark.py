@@ -18,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from orchestration.project import PROJECT_ROOT
+from orchestration.project import LAYOUTS, PROJECT_ROOT
 from orchestration.sample_data import DOMAINS
 from orchestration.warehouse import ConnectionSettings, WarehouseError
 
@@ -78,11 +78,6 @@ def _spark_type(data_type: str, precision: int | None, scale: int | None):
     return simple[data_type]
 
 
-def _copied_column(name: str, kind: str) -> str:
-    """The select expression that copies a column: uuid and json as text."""
-    return f"{name}::text" if kind in ("uuid", "jsonb", "json") else name
-
-
 def _convert(value):
     """A PostgreSQL value as Spark takes it. psycopg2 reads a timestamp's ±infinity, which Spark cannot hold, as
     datetime's max / min (9999-12-31 23:59:59.999999 / 0001-01-01): macro is_infinite_time reads those as infinite."""
@@ -118,7 +113,9 @@ def copy_raw_tables(settings: ConnectionSettings, schemas: dict[str, str], sessi
                         raise WarehouseError(f"{schema}.{table} does not exist in PostgreSQL: load the raw data first")
                     struct = T.StructType([T.StructField(name, _spark_type(kind, precision, scale), True)
                                            for name, kind, precision, scale in columns])
-                    select_list = ", ".join(_copied_column(name, kind) for name, kind, _p, _s in columns)
+                    # uuid and json travel as text
+                    select_list = ", ".join(f"{name}::text" if kind in ("uuid", "jsonb", "json") else name
+                                            for name, kind, _p, _s in columns)
                     cur.execute(f"select {select_list} from {schema}.{table}")
                     rows = [tuple(_convert(v) for v in row) for row in cur.fetchall()]
                     frame = spark.createDataFrame(rows, struct) if rows else spark.createDataFrame([], struct)
@@ -169,8 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     if not usable:
         raise SystemExit(f"error: Spark is not usable here: {why}")
     if args.command == "load-raw":
-        schemas = {"tryon": os.environ.get("TA_RAW_SCHEMA", "raw_tryon"),
-                   "llm": os.environ.get("TA_LLM_RAW_SCHEMA", "raw_llm")}
+        schemas = {domain: layout.schema for domain, layout in LAYOUTS.items()}
         copy_raw_tables(ConnectionSettings.from_env(), schemas, log=lambda m: print(f"[tenant-analytics] {m}"))
     else:
         export_tables(args.tables, args.out)

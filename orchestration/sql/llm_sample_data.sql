@@ -132,7 +132,8 @@ select
          when r_status < 0.998 then 'timeout' else 'Rate_Limited' end,
     case when r_mess between 0.0075 and 0.008 then {anchor}::timestamptz + make_interval(secs => 86400 * r_late)
          when r_mess > 0.0096 and r_mess < 0.0098 then '1970-01-01 00:00:00+00'      -- a clock reset
-         when r_mess > 0.0098 and r_mess < 0.0100 then 'infinity'                    -- not a time
+         when r_mess > 0.0098 and r_mess < 0.0099 then 'infinity'                    -- not a time
+         when r_mess > 0.0099 and r_mess < 0.0100 then '-infinity'
          when r_mess > 0.0100 and r_mess < 0.0102 then '2999-01-01 00:00:00+00'        -- far future
          else created_at end,                                                        -- a clock ahead
     -- Most rows land within seconds; 2 % arrive up to two days late.

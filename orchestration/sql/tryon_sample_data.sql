@@ -113,7 +113,8 @@ select
          then {anchor}::timestamptz + make_interval(secs => 2 * 86400 * r_life)  -- a client clock ahead
          when r_mess > 0.0096 and r_mess < 0.0098 then '1970-01-01 00:00:00+00'  -- a clock reset
          when r_mess > 0.0098 and r_mess < 0.0100 then '2999-01-01 00:00:00+00'  -- far future
-         when r_mess > 0.0102 and r_mess < 0.0104 then 'infinity'                   -- not a time
+         when r_mess > 0.0102 and r_mess < 0.0103 then 'infinity'                   -- not a time
+         when r_mess > 0.0103 and r_mess < 0.0104 then '-infinity'
          else created_at end,
     case
         when r_mess between 0.004 and 0.006 and clean_status in ('completed', 'failed', 'provider_expired')
@@ -199,6 +200,12 @@ select md5('messy-ledger:{seed}:' || n)::uuid, pg_temp.tenant_uuid(1 + n % ({ten
        case n % 4 when 2 then -50 when 3 then null else 25 end,
        null::uuid, {anchor}::timestamptz - make_interval(days => n % {days})
 from generate_series(1, 12) as n;
+
+-- Ledger entries whose time is not a time.
+insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, created_at)
+select md5('infinite-ledger:{seed}:' || n)::uuid, pg_temp.tenant_uuid(n), 'grant', 100, null::uuid,
+       case n when 1 then 'infinity'::timestamptz else '-infinity'::timestamptz end
+from generate_series(1, 2) as n;
 
 -- Implausible ledger amounts (a logging error: the int32 maximum).
 insert into {schema}.credit_ledgers (id, tenant_id, event_type, amount, job_id, created_at)

@@ -47,27 +47,57 @@ def is_infinite(ts: dt.datetime | None) -> bool:
     return ts is not None and ts in (INFINITY, MINUS_INFINITY)
 
 
+def _status(row: dict) -> str:
+    status = (row["status"] or "").strip().lower()
+    return status if status in KNOWN else "unknown"
+
+
+def _model(row: dict) -> str:
+    return mask_pii((row["model"] or "").strip().lower() or "unknown")
+
+
+def _reason(row: dict) -> str | None:
+    return mask_pii((row["failure_reason_normalized"] or "").strip().lower()) or None
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _version_rank_key(row: dict) -> tuple:
+    """README "Bad input", duplicate_job_version: the newest updated_at first (an infinite one is the newest); ties:
+    the newest created_at, then the smallest status, model, reason (as cleaned), credits and tenant; nulls last in
+    every step. Sorting ascending by this key puts the kept version first."""
+    def newest_first(ts):
+        return (ts is None, -(ts - _EPOCH) if ts is not None else dt.timedelta(0))
+
+    def smallest_first(value):
+        return (value is None, value if value is not None else "")
+
+    return (*newest_first(row["updated_at"]), *newest_first(row["created_at"]), *smallest_first(_status(row)),
+            *smallest_first(_model(row)), *smallest_first(_reason(row)),
+            row["credits_charged"] is None, row["credits_charged"] or 0,
+            *smallest_first(None if row["tenant_id"] is None else str(row["tenant_id"])))
+
+
 def clean_jobs(raw_rows: list[dict]) -> list[dict]:
-    """The README's rules: newest version per id; drop rows without id, created_at or tenant, or with an infinite
-    created_at; an infinite updated_at ranks the version as the newest and then counts as missing."""
+    """The README's rules: one version per id (_version_rank_key); drop rows without id, created_at or tenant, or
+    with an infinite created_at; an infinite updated_at ranks the version as the newest and then counts as missing."""
     newest: dict = {}
     for row in raw_rows:
         if row["id"] is None:
             continue
-        key = row["updated_at"] or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
         kept = newest.get(row["id"])
-        if kept is None or key > kept[0]:
-            newest[row["id"]] = (key, row)
+        if kept is None or _version_rank_key(row) < _version_rank_key(kept):
+            newest[row["id"]] = row
     jobs = []
-    for _, row in newest.values():
+    for row in newest.values():
         if row["created_at"] is None or row["tenant_id"] is None or is_infinite(row["created_at"]):
             continue
         if is_infinite(row["updated_at"]):
             row = {**row, "updated_at": None}
-        status = (row["status"] or "").strip().lower()
-        status = status if status in KNOWN else "unknown"
-        model = mask_pii((row["model"] or "").strip().lower() or "unknown")
-        reason = mask_pii((row["failure_reason_normalized"] or "").strip().lower()) or None
+        status = _status(row)
+        model = _model(row)
+        reason = _reason(row)
         if status not in ("failed", "provider_expired"):
             reason = None
         elif reason is None:
@@ -120,13 +150,23 @@ def group(jobs: list[dict], *keys: str) -> dict:
     return groups
 
 
+def _ledger_rank_key(e: dict) -> tuple:
+    """README "Bad input", duplicate_ledger_entry: the copy with the newest created_at, then the smallest event type
+    (as cleaned), amount and tenant; nulls last."""
+    event_type = None if e["event_type"] is None else e["event_type"].strip().lower()
+    return (e["created_at"] is None, -(e["created_at"] - _EPOCH) if e["created_at"] is not None else dt.timedelta(0),
+            event_type is None, event_type or "", e["amount"] is None, e["amount"] or 0,
+            e["tenant_id"] is None, str(e["tenant_id"]) if e["tenant_id"] is not None else "")
+
+
 def credit_balances(raw_entries: list[dict]) -> dict[str, tuple[int, int]]:
-    seen, balances = set(), defaultdict(lambda: [0, 0])
+    kept: dict = {}
     for e in raw_entries:
-        if e["id"] is None or e["id"] in seen:
-            continue
-        seen.add(e["id"])
-        if (e["tenant_id"] is None or e["created_at"] is None or e["amount"] is None
+        if e["id"] is not None and (e["id"] not in kept or _ledger_rank_key(e) < _ledger_rank_key(kept[e["id"]])):
+            kept[e["id"]] = e
+    balances = defaultdict(lambda: [0, 0])
+    for e in kept.values():
+        if (e["tenant_id"] is None or e["created_at"] is None or is_infinite(e["created_at"]) or e["amount"] is None
                 or not 0 < e["amount"] <= MAX_LEDGER_AMOUNT):
             continue
         effect = CREDIT_EFFECT.get((e["event_type"] or "").strip().lower())

@@ -124,11 +124,12 @@ def test_data_quality_counts_match_the_raw_rows(built, all_requests):
                count(*) filter (where cost_usd > 10000 and cost_usd <> 'NaN') as implausible_cost,
                count(*) filter (where tokens_input > 10000000 or tokens_output > 10000000) as implausible_tokens,
                count(*) filter (where not isfinite(created_at) or not isfinite(ingested_at)) as infinite_time,
+               count(*) filter (where created_at = '-infinity') as minus_infinite,
                count(*) filter (where created_at < %s::timestamptz - interval '{DAILY_RETENTION_DAYS} days')
                    as outside_retention
         from {LLM_RAW_SCHEMA}.usage_logs""", (AS_OF,))[0]
     # ±infinity and 1970 creation times: counted, and (tests above) in no aggregate.
-    assert counts["infinite_time"] == raw["infinite_time"] > 0
+    assert counts["infinite_time"] == raw["infinite_time"] > 0 and raw["minus_infinite"] > 0
     assert counts["outside_retention"] == raw["outside_retention"] > 0
     # The generator plants NaN costs, 2,147,483,647 tokens and $999,999.99 requests: each counted, none in a sum.
     assert raw["nan_cost"] > 0

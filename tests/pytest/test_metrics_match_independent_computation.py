@@ -163,9 +163,18 @@ def test_data_quality_counts_every_messy_kind(built):
     # Implausible magnitudes (the int32 maximum) are counted with the invalid values and reach no sum.
     assert counts[("tryon_jobs", "invalid_credits_charged")] == raw["invalid_credits"] and raw["implausible_credits"] > 0
     ledger = fetch(built, f"""select count(*) filter (where amount is null or amount <= 0 or amount > 10000000) as invalid,
-                                       count(*) filter (where amount > 10000000) as implausible
+                                       count(*) filter (where amount > 10000000) as implausible,
+                                       count(*) filter (where created_at = 'infinity') as infinite,
+                                       count(*) filter (where created_at = '-infinity') as minus_infinite
                                 from {RAW_SCHEMA}.credit_ledgers""")[0]
     assert counts[("credit_ledgers", "invalid_amount")] == ledger["invalid"] and ledger["implausible"] > 0
+    # ±infinity times (both signs planted, in jobs and ledger entries): counted, and dropped (the comparisons above).
+    assert counts[("credit_ledgers", "infinite_time")] == ledger["infinite"] + ledger["minus_infinite"]
+    assert ledger["infinite"] > 0 and ledger["minus_infinite"] > 0
+    jobs = fetch(built, f"""select count(*) filter (where not isfinite(created_at) or not isfinite(updated_at)) as infinite,
+                                   count(*) filter (where created_at = '-infinity') as minus_infinite
+                            from {RAW_SCHEMA}.tryon_jobs""")[0]
+    assert counts[("tryon_jobs", "infinite_time")] == jobs["infinite"] and jobs["minus_infinite"] > 0
 
 
 SPEC_QUERIES = [

@@ -37,6 +37,7 @@ final as (
         {{ count_rows_where("not v.is_missing_ledger_entry_id and v.version_rank > 1") }} as duplicate_ledger_entry,
         {{ count_rows_where("v.is_missing_tenant_id") }} as missing_tenant_id,
         {{ count_rows_where("v.is_missing_created_at") }} as missing_created_at,
+        {{ count_rows_where("v.is_infinite_time") }} as infinite_time,
         {{ count_rows_where("v.is_invalid_amount") }} as invalid_amount,
         {{ count_rows_where("t.event_type is null") }} as unknown_event_type,
         max(v.source_changed_at) as last_source_changed_at

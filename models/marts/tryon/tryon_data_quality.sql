@@ -20,9 +20,10 @@
 ] -%}
 {%- set entry_rules = [
     ('missing_ledger_entry_id', 'dropped'),
-    ('duplicate_ledger_entry', 'dropped: one copy of each entry id is kept'),
+    ('duplicate_ledger_entry', 'dropped: one copy of each entry id is kept (the newest created_at, README ties)'),
     ('missing_tenant_id', 'dropped: the credits belong to no tenant'),
     ('missing_created_at', 'dropped: the entry has no day'),
+    ('infinite_time', 'dropped: a ±infinity created_at has no day'),
     ('invalid_amount', 'dropped: amounts must be positive integers no larger than vars.tryon_max_ledger_amount'),
     ('unknown_event_type', 'kept, with no effect on either balance'),
 ] -%}

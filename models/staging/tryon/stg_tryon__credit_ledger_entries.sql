@@ -17,6 +17,7 @@ final as (
         and not is_missing_ledger_entry_id
         and not is_missing_tenant_id
         and not is_missing_created_at
+        and not is_infinite_time
         and not is_invalid_amount
 )
 

@@ -22,6 +22,8 @@ flagged as (
         ledger_entry_id is null as is_missing_ledger_entry_id,
         tenant_id is null as is_missing_tenant_id,
         created_at is null as is_missing_created_at,
+        -- An infinite creation time has no day: dropped, as a job's.
+        {{ is_infinite_time('created_at') }} as is_infinite_time,
         raw_amount is null or raw_amount <= 0
             or raw_amount > {{ var('tryon_max_ledger_amount') | int }} as is_invalid_amount,
         row_number() over (
