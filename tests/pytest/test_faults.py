@@ -4,6 +4,9 @@ on a database of its own, runs the command again, and compares every mart with a
 - The CLI killed (kill -9) mid-build: its dbt dies with it (orchestration/bin/dbt), so nothing writes once the build
   lock is free; the next run marks the dead Dagster run failed, so the one-run queue is not blocked, and finishes.
 - dbt killed mid-build: the run fails with its message; the next run finishes the work.
+- The PostgreSQL server killed mid-build (every process of it, as the OOM killer or a power cut would): the run
+  fails; a run while it is down fails in one line naming the fix; once it is back (crash recovery), the next run
+  finishes the work. The module has a server of its own for this.
 """
 
 from __future__ import annotations
@@ -21,16 +24,25 @@ import psutil
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 
-from conftest import ANCHOR, AS_OF, LLM_RAW_SCHEMA, PROJECT_ROOT, RAW_SCHEMA, SAMPLE, Dbt, sampled_database
+from conftest import ANCHOR, AS_OF, LLM_RAW_SCHEMA, PROJECT_ROOT, RAW_SCHEMA, SAMPLE, TEST_PORT, Dbt, sampled_database
+from orchestration.warehouse import EmbeddedWarehouse
 from test_incremental_equals_full_refresh import assert_same, mutate, snapshot
 
 SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, days=10, anchor=ANCHOR)
 
 
 @pytest.fixture(scope="module")
-def faulty(warehouse, tmp_path_factory):
-    """A database of its own, built once; a Dagster home of its own."""
-    settings = sampled_database(warehouse, "analytics_faults", SMALL)
+def server():
+    """A PostgreSQL server of this module's own: one test kills it."""
+    embedded = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest-faults", port=TEST_PORT + 1)
+    yield embedded
+    embedded.stop()
+
+
+@pytest.fixture(scope="module")
+def faulty(server, tmp_path_factory):
+    """A database built once; a Dagster home of its own."""
+    settings = sampled_database(server.start(databases=()), "analytics_faults", SMALL)
     dbt = Dbt(settings)
     dbt("seed")
     dbt("run", "--full-refresh")
@@ -109,3 +121,28 @@ def test_killing_dbt_mid_build_fails_the_run_and_the_next_run_heals(faulty):
     assert first.returncode == 1, output[-3000:]
     assert output.strip().splitlines()[-1].startswith("Dagster run failed")
     finish_and_compare(settings, home)
+
+
+def test_killing_the_server_mid_build_fails_the_run_and_the_next_run_after_restart_heals(server, faulty):
+    settings, home = faulty
+    changes_in_this_hour(settings, "killed-server")
+    first = cli(settings, home, "materialize")
+    dbt_build_under(first)
+    postmaster = psutil.Process(int((server.data_dir / "postmaster.pid").read_text().split()[0]))
+    processes = [postmaster, *postmaster.children(recursive=True)]
+    for process in processes:
+        process.kill()
+    psutil.wait_procs(processes, timeout=20)
+    output, _ = first.communicate(timeout=300)
+    assert first.returncode == 1, output[-3000:]
+    assert output.strip().splitlines()[-1].startswith("Dagster run failed")
+
+    down = cli(settings, home, "materialize")
+    output, _ = down.communicate(timeout=120)
+    assert down.returncode == 1 and len(output.strip().splitlines()) == 1, output[-3000:]
+    assert "cannot connect" in output or "could not connect" in output, output
+
+    server.start(databases=())  # crash recovery: the killed build's transactions are rolled back
+    finish_and_compare(settings, home)
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert [r.status.value for r in instance.get_runs()][:2] == ["SUCCESS", "FAILURE"]
