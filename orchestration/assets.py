@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: Dagster reads the config annotations at run time.
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .housekeeping import prune_dagster_runs, prune_target_folders, retention_days
 from .locking import dbt_build_lock
-from .partitions import daily_partitions, dbt_vars_for_window
+from .partitions import daily_partitions, dbt_vars, settings_in_environment
 from .project import DOMAINS, dbt_project
 
 
@@ -60,29 +59,20 @@ def run_window(context: AssetExecutionContext) -> tuple[dt.datetime, dt.datetime
             daily_partitions.time_window_for_partition_key(last).end)
 
 
-def dbt_vars(window: tuple[dt.datetime, dt.datetime] | None, as_of: str) -> dict[str, str]:
-    """The vars of a run's dbt commands: its partition window and reference time. A first build or a full refresh
-    reads everything; the window only scopes incremental runs."""
-    return {**(dbt_vars_for_window(*window) if window else {}), **({"as_of": as_of} if as_of else {})}
-
-
-def build_args(context: AssetExecutionContext, options: DbtBuildOptions) -> list[str]:
-    """The `dbt build` arguments for this step: the run's partition window and reference time as vars."""
-    args = ["build"]
-    run_vars = dbt_vars(run_window(context), options.as_of)
-    if run_vars:
-        args += ["--vars", json.dumps(run_vars)]
-    if options.full_refresh:
-        args.append("--full-refresh")
-    return args
+def build_args(options: DbtBuildOptions) -> list[str]:
+    """The `dbt build` arguments for a step (the run's window and reference time travel as environment variables)."""
+    return ["build", "--full-refresh"] if options.full_refresh else ["build"]
 
 
 def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, options: DbtBuildOptions):
     """One step of a run: `dbt build` of the step's models (dagster-dbt adds their selection), under the build lock."""
-    args = build_args(context, options)
-    context.log.info(f"dbt {' '.join(args)}")
+    args = build_args(options)
+    settings = dbt_vars(run_window(context), options.as_of)
+    context.log.info(f"dbt {' '.join(args)} ({', '.join(f'{k}={v}' for k, v in settings.items()) or 'no window'})")
     with dbt_build_lock(log=context.log.info):
-        yield from dbt.cli(args, context=context).stream()
+        with settings_in_environment(settings):  # dbt.cli starts dbt with the environment of this moment
+            invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
     removed = prune_target_folders()
     pruned = prune_dagster_runs(context.instance)
     if removed or pruned:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from dagster import DailyPartitionsDefinition
 
@@ -35,3 +38,34 @@ def dbt_vars_for_window(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
     if end_utc <= start_utc:
         raise ValueError(f"window end {end_utc.date()} must be after its start {start_utc.date()}")
     return {"window_start": start_utc.date().isoformat(), "window_end": end_utc.date().isoformat()}
+
+
+RUN_SETTINGS = ("as_of", "window_start", "window_end")
+
+
+def dbt_vars(window: tuple[dt.datetime, dt.datetime] | None, as_of: str) -> dict[str, str]:
+    """The settings of a run's dbt commands: its partition window and reference time. A first build or a full
+    refresh reads everything; the window only scopes incremental runs."""
+    return {**(dbt_vars_for_window(*window) if window else {}), **({"as_of": as_of} if as_of else {})}
+
+
+def run_environment(settings: Mapping[str, str]) -> dict[str, str]:
+    """The environment variables that carry a run's settings to dbt (macro run_var): TA_AS_OF, TA_WINDOW_START,
+    TA_WINDOW_END, an unset one empty. Not --vars: a change of vars makes dbt re-parse the whole project, an
+    environment variable read only while executing does not."""
+    return {f"TA_{name.upper()}": settings.get(name, "") for name in RUN_SETTINGS}
+
+
+@contextmanager
+def settings_in_environment(settings: Mapping[str, str]) -> Iterator[None]:
+    """os.environ holds the run's settings while dagster-dbt starts dbt (it passes os.environ on), then as before."""
+    saved = {name: os.environ.get(name) for name in run_environment({})}
+    os.environ.update(run_environment(settings))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

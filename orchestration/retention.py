@@ -6,12 +6,11 @@ vars.llm_daily_retention_days (365); raw logs are not touched (macros/incrementa
 
 # No `from __future__ import annotations` here: Dagster reads the config annotations at run time.
 
-import json
-
 from dagster import Config, OpExecutionContext, ScheduleDefinition, job, op
 from dagster_dbt import DbtCliResource
 
 from .locking import dbt_build_lock
+from .partitions import settings_in_environment
 from .project import dbt_project
 
 
@@ -23,11 +22,9 @@ class RetentionConfig(Config):
 
 def run_dbt_operation(context: OpExecutionContext, dbt: DbtCliResource, operation: str, as_of: str = "") -> None:
     """`dbt run-operation <operation>` under the build lock, its own log lines in the Dagster log."""
-    args = ["run-operation", operation]
-    if as_of:
-        args += ["--vars", json.dumps({"as_of": as_of})]
     with dbt_build_lock(log=context.log.info):
-        invocation = dbt.cli(args, manifest=dbt_project().manifest_path)
+        with settings_in_environment({"as_of": as_of} if as_of else {}):
+            invocation = dbt.cli(["run-operation", operation], manifest=dbt_project().manifest_path)
         for event in invocation.stream_raw_events():
             message = event.raw_event.get("info", {}).get("msg", "")
             if event.raw_event.get("info", {}).get("name") == "JinjaLogInfo":

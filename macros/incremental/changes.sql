@@ -37,7 +37,7 @@
 {%- endmacro %}
 
 {% macro has_partition_window() -%}
-    {%- set start, end = var('window_start', ''), var('window_end', '') -%}
+    {%- set start, end = run_var('window_start'), run_var('window_end') -%}
     {%- if (start and not end) or (end and not start) -%}
         {{ exceptions.raise_compiler_error("window_start and window_end go together: got window_start='"
             ~ start ~ "', window_end='" ~ end ~ "'") }}
@@ -52,8 +52,8 @@
 {% macro changed_since_last_run(changed_column, watermark_column) -%}
     {%- if has_partition_window() -%}
         (({{ changed_column }} >= {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
-                                                timestamp_literal(var('window_start') ~ 'T00:00:00+00:00')) }}
-            and {{ changed_column }} < {{ timestamp_literal(var('window_end') ~ 'T00:00:00+00:00') }})
+                                                timestamp_literal(run_var('window_start') ~ 'T00:00:00+00:00')) }}
+            and {{ changed_column }} < {{ timestamp_literal(run_var('window_end') ~ 'T00:00:00+00:00') }})
             or {{ changed_column }} > {{ timestamp_literal(run_started_iso()) }})
     {%- else -%}
         {{ changed_column }} >= {{ lookback_start(watermark_column) }}

@@ -43,12 +43,24 @@
     cast('{{ iso_text }}' as {{ type_timestamptz() }})
 {%- endmacro %}
 
+{#- A run's setting (as_of, window_start, window_end): the dbt var when given (`dbt build --vars '{as_of: ...}'`),
+    else the environment variable TA_<NAME> (how Dagster, the CLI and the tests pass them), read only while executing.
+    Read that way, a new window or reference time leaves the parsed project as it was, and dbt's partial parsing
+    carries over from run to run; a changed --vars re-parses the whole project (README, "Orchestration"). -#}
+{% macro run_var(name) -%}
+    {%- set given = var(name, '') | string -%}
+    {%- if given == '' and execute -%}
+        {%- set given = env_var('TA_' ~ name | upper, '') -%}
+    {%- endif -%}
+    {{- return(given) -}}
+{%- endmacro %}
+
 {#-
-    The reference time of "last 24h / 7d / 30d" metrics: the var `as_of` when set, else the moment this
+    The reference time of "last 24h / 7d / 30d" metrics: the run setting `as_of` when set, else the moment this
     dbt invocation started (UTC). Snapshot marts store it in their `as_of_at` column.
 -#}
 {% macro as_of_iso() -%}
-    {%- set configured = var('as_of', '') -%}
+    {%- set configured = run_var('as_of') -%}
     {%- if configured -%}
         {{ return(configured) }}
     {%- endif -%}

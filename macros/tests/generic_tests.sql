@@ -28,3 +28,26 @@
     where {{ day_column }} = {{ dbt.dateadd('day', -1, utc_day(as_of())) }}
       and {{ rate_column }} < {{ threshold }}
 {% endtest %}
+
+{#- Row rules of a model, checked in one scan instead of one query (and one dbt node) per column: each rule is a SQL
+    condition every row must meet. A rule that evaluates to null passes, as dbt's accepted_range lets nulls
+    through: write `x is not null` for a column that must have a value. The test returns one row per broken rule
+    with the number of rows that break it (README, "Tests"). Marts state the same rules as column constraints,
+    which the database enforces when the rows are written. -#}
+{% test rows_satisfy(model, rules) %}
+    with counts as (
+        select
+            {%- for rule in rules %}
+            sum(case when coalesce(({{ rule }}), true) then 0 else 1 end) as rule_{{ loop.index }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
+        from {{ model }}
+    )
+
+    {% for rule in rules -%}
+    select '{{ rule | replace("'", "''") }}' as broken_rule, rule_{{ loop.index }} as failing_rows
+    from counts
+    where rule_{{ loop.index }} > 0
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{% endtest %}

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from orchestration.locking import dbt_build_lock
+from orchestration.partitions import run_environment
 from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
 from orchestration.sample_data import LLM, TRYON, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
@@ -37,10 +38,11 @@ class Dbt:
 
     def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None,
                  check: bool = True) -> subprocess.CompletedProcess:
-        dbt_vars = {"as_of": as_of, **(extra_vars or {})}
-        cmd = [self.executable, *args, "--vars", json.dumps(dbt_vars)]
+        """as_of travels as the CLI and Dagster pass it (an environment variable: dbt keeps its partial parse)."""
+        cmd = [self.executable, *args, *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
+        env = {**self.env, **run_environment({"as_of": as_of})}
         with dbt_build_lock(self.settings):
-            result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True)
+            result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
         if check and result.returncode != 0:
             pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
         return result

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import psycopg2.errors
 import pytest
 
-from conftest import AS_OF, RAW_SCHEMA, fetch, p95_within_bound
+from conftest import AS_OF, RAW_SCHEMA, execute, fetch, p95_within_bound
 from reference import clean_jobs, credit_balances, group, in_window, outcome_metrics
 
 AS_OF_TS = dt.datetime.fromisoformat(AS_OF)
@@ -175,6 +176,36 @@ def test_data_quality_counts_every_messy_kind(built):
                                    count(*) filter (where created_at = '-infinity') as minus_infinite
                             from {RAW_SCHEMA}.tryon_jobs""")[0]
     assert counts[("tryon_jobs", "infinite_time")] == jobs["infinite"] and jobs["minus_infinite"] > 0
+
+
+def test_a_row_that_breaks_a_column_rule_is_refused_by_a_mart_and_reported_elsewhere(built, dbt):
+    """Column rules (README, "Tests"): a mart refuses the row when it is written (its contract's constraints, which
+    PostgreSQL enforces: the run fails and readers keep the previous rows); in staging and intermediate models the
+    rows_satisfy test reports it, in one query per model."""
+    conn = built.connect()
+    try:
+        with conn.cursor() as cur:
+            for statement, error in [
+                ("update marts.tenant_tryon_daily set total_jobs = -1", psycopg2.errors.CheckViolation),
+                ("update marts.tenant_tryon_daily set tenant_id = null", psycopg2.errors.NotNullViolation),
+                ("update marts.usage_aggregations_hourly set cache_hit_rate = 100.5", psycopg2.errors.CheckViolation),
+            ]:
+                with pytest.raises(error):
+                    cur.execute(statement)
+                conn.rollback()
+    finally:
+        conn.close()
+
+    job = fetch(built, "select job_id, credits_charged from intermediate.int_tryon__jobs_enriched limit 1")[0]
+    assert dbt("test", "--select", "int_tryon__jobs_enriched,test_name:rows_satisfy").returncode == 0
+    execute(built, "update intermediate.int_tryon__jobs_enriched set credits_charged = -5 where job_id = %s",
+            (job["job_id"],))
+    try:
+        broken = dbt("test", "--select", "int_tryon__jobs_enriched,test_name:rows_satisfy", check=False)
+    finally:
+        execute(built, "update intermediate.int_tryon__jobs_enriched set credits_charged = %s where job_id = %s",
+                (job["credits_charged"], job["job_id"]))
+    assert broken.returncode == 1 and "Got 1 result" in broken.stdout, broken.stdout[-3000:]
 
 
 SPEC_QUERIES = [

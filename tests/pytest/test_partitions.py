@@ -1,10 +1,13 @@
 """The one function through which Dagster partition windows reach dbt, and the schedule's partition choice."""
 
 import datetime as dt
+import os
+import subprocess
 
 import pytest
 
-from orchestration.partitions import dbt_vars_for_window, schedule_partition_key
+from orchestration.partitions import dbt_vars_for_window, run_environment, schedule_partition_key, settings_in_environment
+from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
 
 UTC = dt.timezone.utc
 
@@ -48,3 +51,30 @@ def test_schedule_applies_previous_day_until_after_first_tick_of_the_day():
     assert schedule_partition_key(dt.datetime(2026, 3, 2, 1, 4, tzinfo=UTC)) == "2026-03-01"
     assert schedule_partition_key(dt.datetime(2026, 3, 2, 1, 5, tzinfo=UTC)) == "2026-03-02"
     assert schedule_partition_key(dt.datetime(2026, 3, 2, 23, 5, tzinfo=UTC)) == "2026-03-02"
+
+
+def test_run_settings_travel_as_environment_variables_and_leave_nothing_behind(monkeypatch):
+    monkeypatch.setenv("TA_WINDOW_START", "set by the user")
+    monkeypatch.delenv("TA_AS_OF", raising=False)
+    with settings_in_environment({"window_start": "2026-03-01", "window_end": "2026-03-02"}):
+        # An unset setting is empty, so nothing from outside the run slips in.
+        assert (os.environ["TA_WINDOW_START"], os.environ["TA_WINDOW_END"], os.environ["TA_AS_OF"]) == (
+            "2026-03-01", "2026-03-02", "")
+    assert os.environ["TA_WINDOW_START"] == "set by the user" and "TA_AS_OF" not in os.environ
+    assert run_environment({"as_of": "2026-05-20T00:00:00+00:00"})["TA_AS_OF"] == "2026-05-20T00:00:00+00:00"
+
+
+def test_a_new_window_keeps_dbts_partial_parse(tmp_path):
+    """Every scheduled run has a new window and reference time: dbt must not re-parse the project for that."""
+    env = {**os.environ, "DBT_PROFILES_DIR": str(ensure_profiles())}
+
+    def parse(settings: dict[str, str]) -> str:
+        result = subprocess.run([dbt_executable(), "parse", "--target-path", str(tmp_path), "--log-level", "debug"],
+                                cwd=PROJECT_ROOT, env={**env, **run_environment(settings)}, capture_output=True,
+                                text=True)
+        assert result.returncode == 0, result.stdout[-3000:]
+        return result.stdout
+
+    parse({"window_start": "2026-03-01", "window_end": "2026-03-02", "as_of": "2026-03-02T01:05:00+00:00"})
+    again = parse({"window_start": "2026-03-02", "window_end": "2026-03-03", "as_of": "2026-03-03T01:05:00+00:00"})
+    assert "Partial parsing enabled" in again and "Unable to do partial parsing" not in again, again[-3000:]
