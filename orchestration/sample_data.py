@@ -41,7 +41,7 @@ class SampleSpec:
             raise ValueError("anchor must be timezone-aware")
 
 
-def _render(template: str, schema: str, spec: SampleSpec | None = None) -> str:
+def _render(template: str, schema: str, spec: SampleSpec | None = None, growth: float = 1.0) -> str:
     if not _IDENTIFIER.match(schema):
         raise ValueError(f"schema name must be a plain lowercase identifier, got {schema!r}")
     values = {"schema": schema}
@@ -53,6 +53,7 @@ def _render(template: str, schema: str, spec: SampleSpec | None = None) -> str:
             requests=str(int(spec.llm_requests)),
             days=str(int(spec.days)),
             anchor="'" + spec.anchor.isoformat() + "'",
+            growth=repr(float(growth)),
         )
     return template.format(**values)
 
@@ -67,13 +68,25 @@ class Domain:
     tables: tuple[str, ...]
     probe_table: str
     describe: object  # (SampleSpec) -> str
+    # Traffic grows over the period: a row is created days * 86400 * r ** growth seconds before the anchor (r uniform
+    # in [0, 1)), so later days are denser. The generator's {growth}.
+    growth: float
 
 
 TRYON = Domain("tryon", "tryon_raw_tables.sql", "tryon_sample_data.sql", ("tryon_jobs", "credit_ledgers", "tenants"),
-               "tryon_jobs", lambda s: f"{s.jobs:,} try-on jobs for {s.tenants} tenants")
+               "tryon_jobs", lambda s: f"{s.jobs:,} try-on jobs for {s.tenants} tenants", growth=1.4)
 LLM = Domain("llm", "llm_raw_tables.sql", "llm_sample_data.sql", ("usage_logs", "projects"),
-             "usage_logs", lambda s: f"{s.llm_requests:,} LLM gateway requests for the projects of {s.tenants - 5} tenants")
+             "usage_logs", lambda s: f"{s.llm_requests:,} LLM gateway requests for the projects of {s.tenants - 5} tenants",
+             growth=1.2)
 DOMAINS = {d.name: d for d in (TRYON, LLM)}
+
+
+def rows_for_history(rows: int, days: int, longer_days: int, domain: Domain) -> int:
+    """The rows of a history of `longer_days` whose every day is as dense as in `rows` over `days` (the longer
+    history extends the shorter one backwards). Of n rows over D days, n * (s / D) ** (1 / growth) fall in the last s
+    days; keeping that equal for every s gives n' = n * (D' / D) ** (1 / growth): 1.64x (try-on) and 1.78x (LLM) the
+    rows for twice the days, not 2x, which would make the recent days 2 ** (1 - 1 / growth) times as dense."""
+    return round(rows * (longer_days / days) ** (1 / domain.growth))
 
 
 def _ddl(schema: str, domain: Domain) -> tuple[str, str]:
@@ -139,7 +152,7 @@ def load_sample_data(
             # The tables are empty here: drop their indexes, load, and build each index once at the end.
             for name in re.findall(r"create index if not exists (\w+)", indexes, flags=re.I):
                 cur.execute(sql.SQL("drop index if exists {}.{}").format(sql.Identifier(schema), sql.Identifier(name)))
-            cur.execute(_render(template, schema, spec))
+            cur.execute(_render(template, schema, spec, growth=domain.growth))
             log("sample data: building indexes ...")
             cur.execute(indexes)
         conn.commit()

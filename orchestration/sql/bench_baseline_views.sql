@@ -111,7 +111,8 @@ language sql stable as $fn$
         select day, count(*) as total_requests, count(*) filter (where cached) as cached_requests,
                100.0 * count(*) filter (where cached) / count(*) as cache_hit_rate,
                count(*) filter (where status = 'error') as error_requests,
-               sum(tokens_input + tokens_output) as total_tokens, sum(cost_usd) as total_cost_usd,
+               -- ::bigint: the spec's integer sum overflows on the int32-maximum token counts the sample plants
+               sum(tokens_input::bigint + tokens_output) as total_tokens, sum(cost_usd) as total_cost_usd,
                sum(potential_cost_usd) as total_potential_cost_usd,
                sum(potential_cost_usd - cost_usd) as total_savings_usd, avg(latency_ms) as avg_latency_ms,
                percentile_cont(0.95) within group (order by latency_ms) as p95_latency_ms

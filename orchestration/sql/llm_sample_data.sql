@@ -1,7 +1,8 @@
 -- Deterministic sample data for the LLM gateway domain, generated inside the database, like the try-on
 -- data: every random draw is a hash of (row number, draw number, seed). Tenants are the try-on tenants of
 -- the same seed (md5('tenant:<seed>:<n>')), so one tenant can use both products.
--- Parameters: {schema}, {seed}, {tenants}, {requests}, {days}, {anchor}.
+-- Parameters: {schema}, {seed}, {tenants}, {requests}, {days}, {anchor}, {growth} (Domain.growth: how much denser
+-- recent days are).
 
 create or replace function pg_temp.rnd(i bigint, draw integer) returns double precision
 language sql immutable parallel safe as $$
@@ -59,7 +60,7 @@ shaped as (
             when r_burst < 0.08 then
                 date_trunc('day', {anchor}::timestamptz - make_interval(days => 5 * floor(r_time * {days} / 5)::int))
                 + interval '14 hours' + make_interval(secs => 3600 * r_late)
-            else {anchor}::timestamptz - make_interval(secs => {days} * 86400.0 * power(r_time, 1.2))
+            else {anchor}::timestamptz - make_interval(secs => {days} * 86400.0 * power(r_time, {growth}))
         end as t,
         case
             when r_model < 0.30 then 'gpt-4o-mini'

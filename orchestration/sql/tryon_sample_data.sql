@@ -2,7 +2,8 @@
 -- 10 million jobs take minutes, not hours). Every random draw is a hash of (row number, draw number,
 -- seed): the same parameters always give the same rows, in any plan, serial or parallel.
 -- Parameters (filled in by orchestration/sample_data.py): {schema}, {seed}, {tenants}, {jobs}, {days},
--- {anchor} (a timestamptz literal: the newest regular job is created just before it).
+-- {anchor} (a timestamptz literal: the newest regular job is created just before it), {growth} (Domain.growth:
+-- how much denser recent days are).
 
 create or replace function pg_temp.rnd(i bigint, draw integer) returns double precision
 language sql immutable parallel safe as $$
@@ -49,7 +50,7 @@ shaped as (
         1 + floor(({tenants} - 5) * power(r_tenant, 2.2))::bigint as tenant_no,
         -- Traffic grows over the period: recent days get more jobs.
         {anchor}::timestamptz
-            - make_interval(secs => {days} * 86400.0 * power(r_time, 1.4))
+            - make_interval(secs => {days} * 86400.0 * power(r_time, {growth}))
             - interval '1 second' as created_at,
         case
             when r_model < 0.38 then 'kling-v1'

@@ -17,6 +17,8 @@ with requests as (
 aggregates as (
     select project_id, date, total_requests, total_tokens, total_cost_usd, total_savings_usd
     from {{ ref('usage_aggregations_daily') }}
+    -- The same retained days: older rows stay until llm_retention_job deletes them (tests/pytest/test_llm_retention.py).
+    where date >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
 )
 
 select
