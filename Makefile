@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
-export XDG_RUNTIME_DIR ?= /tmp
+# A private runtime directory for the Python tools that ask for one (platformdirs warns about a shared /tmp).
+ifeq ($(origin XDG_RUNTIME_DIR),undefined)
+export XDG_RUNTIME_DIR := $(CURDIR)/.runtime
+$(shell mkdir -p -m 0700 $(XDG_RUNTIME_DIR))
+endif
 # The embedded warehouse checks passwords; its superuser's is generated at first start into this libpq password
 # file (mode 0600), which dbt and Dagster read when PGPASSWORD is not set. Not used when PGHOST points elsewhere.
 ifeq ($(origin PGHOST),undefined)
@@ -12,16 +16,22 @@ export PGPASSFILE ?= $(CURDIR)/.warehouse/pgpass
 endif
 
 # make test installs the spark extra (when Java is present) so that the Spark comparison runs.
-.PHONY: spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
+.PHONY: help spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
+.DEFAULT_GOAL := help
+
+help: ## this list (`make` alone): the README's two commands are `make run` and `make test`
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: setup ## set up, start the warehouse, load sample data if needed, materialize every asset, summarize
 	$(PY) -m orchestration.cli run
 
 test: setup spark-setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
-	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar
-	$(PY) -m pytest
+	@started=$$(date +%s); \
+	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar && $(PY) -m pytest; status=$$?; \
+	echo "make test: $$(( $$(date +%s) - started )) s of wall time (kept under 25 minutes on the 2-core machine)"; \
+	exit $$status
 
-setup: $(VENV)/.installed profiles.yml .dagster_home/dagster.yaml
+setup: $(VENV)/.installed profiles.yml .dagster_home/dagster.yaml ## the virtualenv (once), profiles.yml and the Dagster home
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || (echo "error: Python 3.11 is needed (python3.11 not found)"; exit 1)
@@ -52,13 +62,13 @@ spark-build: spark-setup warehouse-start ## copy the raw tables into local Spark
 	DBT_TARGET=spark TZ=UTC $(VENV)/bin/dbt seed --target-path target/spark
 	DBT_TARGET=spark TZ=UTC $(VENV)/bin/dbt build --target-path target/spark
 
-warehouse-start: setup
+warehouse-start: setup ## start the embedded PostgreSQL (idempotent)
 	$(PY) -m orchestration.cli warehouse start
 
-warehouse-stop: setup
+warehouse-stop: setup ## stop the embedded PostgreSQL
 	$(PY) -m orchestration.cli warehouse stop
 
-summary: setup
+summary: setup ## print the global KPIs of both domains
 	$(PY) -m orchestration.cli summary
 
 SCALE ?= 1.0
@@ -75,7 +85,7 @@ dagster: setup warehouse-start ## the Dagster UI with the assets and the hourly 
 docs: setup warehouse-start ## dbt docs with the lineage graph
 	$(VENV)/bin/dbt docs generate --quiet && $(VENV)/bin/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
 
-lint: setup
+lint: setup ## SQL lint (sqlfluff with the dbt templater; needs the warehouse)
 	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar
 
 clean: ## remove the virtualenv, dbt artifacts and Dagster history (keeps the warehouse data)

@@ -1,18 +1,23 @@
-"""One Dagster asset per dbt model (and seed), with dbt tests as asset checks."""
+"""One Dagster asset per dbt model (and seed), with dbt tests as asset checks; the raw tables they read, group `raw`."""
 
 # No `from __future__ import annotations` here: Dagster reads the config annotations at run time.
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any, TextIO
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, ConfigurableResource
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, ConfigurableResource
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .housekeeping import prune_dagster_runs, prune_target_folders, retention_days
 from .locking import dbt_build_lock
 from .partitions import daily_partitions, dbt_vars, settings_in_environment
-from .project import DOMAINS, dbt_project
+from .project import DOMAINS, PROJECT_ROOT, dbt_project
 
 
 class DbtBuildOptions(ConfigurableResource):
@@ -36,7 +41,7 @@ class Translator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
-            return dbt_resource_props["source_name"]
+            return "raw"
         domains = [tag for tag in dbt_resource_props.get("tags", []) if tag in DOMAINS]
         return domains[0] if domains else "shared"
 
@@ -44,6 +49,52 @@ class Translator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         layer = fqn[1] if len(fqn) > 2 and fqn[1] in LAYERS else dbt_resource_props["resource_type"]
         return {**super().get_tags(dbt_resource_props), "layer": layer}
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The YAML description alone: dagster-dbt's default appends the model's raw Jinja SQL."""
+        kind, name = dbt_resource_props["resource_type"], dbt_resource_props["name"]
+        return (dbt_resource_props.get("description") or "").strip() or f"dbt {kind} {name}"
+
+    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: Any) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        return spec._replace(description=test_description(manifest["nodes"][unique_id])) if spec else None
+
+
+def test_description(test: Mapping[str, Any]) -> str:
+    """What a dbt test checks, in one line, for its Dagster asset check: its YAML description if it has one, else its
+    generic test's name, column and arguments (a singular test: the first comment of its SQL)."""
+    if (test.get("description") or "").strip():
+        return test["description"].strip()
+    meta = test.get("test_metadata") or {}
+    if not meta:
+        comment = [line[2:].strip() for line in (test.get("raw_code") or "").splitlines() if line.startswith("--")]
+        return " ".join(comment[:3]) or f"dbt test {test['name']}"
+    arguments = {k: v for k, v in (meta.get("kwargs") or {}).items() if k not in ("model", "column_name")}
+    shown = "; ".join(", ".join(map(str, v)) if isinstance(v, list) else f"{k}: {v}" for k, v in arguments.items())
+    column = f" on {test['column_name']}" if test.get("column_name") else ""
+    severity = (test.get("config") or {}).get("severity", "error").lower()
+    return f"dbt test {meta['name']}{column}{': ' + shown if shown else ''} (severity {severity})"
+
+
+def raw_source_specs(manifest_path) -> list[AssetSpec]:
+    """The raw operational tables the dbt sources declare, as assets of group `raw` (lineage starts there): described
+    from the sources' YAML, tagged with their domain. Dagster does not materialize them; the application writes them."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    translator = Translator()
+    return [
+        AssetSpec(
+            key=translator.get_asset_key(source),
+            group_name="raw",
+            description=f"{translator.get_description(source)} (raw table {source['schema']}.{source['name']}, "
+                        f"source '{source['source_name']}')",
+            tags={"domain": source["source_name"], "layer": "raw"},
+            kinds={"postgres"},
+            metadata={"table": f"{source['schema']}.{source['name']}",
+                      "loaded_at_field": source.get("loaded_at_field") or ""},
+        )
+        for source in manifest["sources"].values()
+    ]
 
 
 def run_window(context: AssetExecutionContext) -> tuple[dt.datetime, dt.datetime] | None:
@@ -64,6 +115,42 @@ def build_args(options: DbtBuildOptions) -> list[str]:
     return ["build", "--full-refresh"] if options.full_refresh else ["build"]
 
 
+class Progress:
+    """One line per dbt step on stderr when $TA_PROGRESS is 1 (the CLI sets it; its Dagster log is quiet): on a
+    terminal a counter that rewrites itself as models and checks finish, and the step's total when it ends."""
+
+    def __init__(self, step: str, total: int):
+        self.step, self.total, self.done, self.started = step, total, 0, time.monotonic()
+        self.shown = os.environ.get("TA_PROGRESS") == "1"
+        self.live = self.shown and sys.stderr.isatty()
+
+    def _line(self) -> str:
+        return (f"[tenant-analytics]   {self.step:<16} {self.done:>4} of {self.total} models and checks  "
+                f"{time.monotonic() - self.started:6.1f} s")
+
+    @contextlib.contextmanager
+    def dbt_output(self, run_id: str) -> Iterator[TextIO]:
+        """Where dbt's lines go: stdout, or for a quiet run logs/run-<id>-<step>.dbt.log."""
+        if not self.shown:
+            yield sys.stdout
+            return
+        folder = PROJECT_ROOT / "logs"
+        folder.mkdir(exist_ok=True)
+        with (folder / f"run-{run_id[:8]}-{self.step}.dbt.log").open("w", encoding="utf-8") as handle:
+            yield handle
+
+    def advance(self, event: object) -> None:
+        if type(event).__name__ not in ("Output", "AssetMaterialization", "AssetCheckResult"):
+            return
+        self.done += 1
+        if self.live:
+            print("\r" + self._line(), end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.shown:
+            print(("\r" if self.live else "") + self._line(), file=sys.stderr, flush=True)
+
+
 def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, options: DbtBuildOptions):
     """One step of a run: `dbt build` of the step's models (dagster-dbt adds their selection), under the build lock."""
     args = build_args(options)
@@ -72,7 +159,14 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, options: 
     with dbt_build_lock(log=context.log.info):
         with settings_in_environment(settings):  # dbt.cli starts dbt with the environment of this moment
             invocation = dbt.cli(args, context=context)
-        yield from invocation.stream()
+        progress = Progress(context.op_def.name, len(context.selected_asset_keys) +
+                            len(context.selected_asset_check_keys))
+        # dagster-dbt echoes every dbt line to stdout; a quiet run (the CLI's) sends them to logs/ instead.
+        with progress.dbt_output(context.run_id) as output, contextlib.redirect_stdout(output):
+            for event in invocation.stream():
+                progress.advance(event)
+                yield event
+        progress.finish()
     removed = prune_target_folders()
     pruned = prune_dagster_runs(context.instance)
     if removed or pruned:
@@ -112,3 +206,4 @@ def dbt_downstream(context: AssetExecutionContext, dbt: DbtCliResource, build_op
 
 
 DBT_ASSETS = (dbt_upstream, dbt_incremental, dbt_downstream)
+RAW_SOURCES = raw_source_specs(_project.manifest_path)

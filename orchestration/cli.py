@@ -118,7 +118,12 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
 
     job = defs.resolve_job_def(f"analytics_{domain}" if domain else "analytics_all_assets")
     config = {"full_refresh": full_refresh, **({"as_of": as_of} if as_of else {})}
-    run_config = {"resources": {"build_options": {"config": config}}}
+    # Quiet by default: Dagster's console shows warnings and errors (dbt's failures among them), each dbt step a
+    # progress line (assets.Progress); everything is in the run's log file. TA_LOG_LEVEL=DEBUG shows it all live.
+    level = os.environ.get("TA_LOG_LEVEL", "WARNING").upper()
+    run_config = {"resources": {"build_options": {"config": config}},
+                  "loggers": {"console": {"config": {"log_level": level}}}}
+    os.environ["TA_PROGRESS"] = "1"
     started = time.monotonic()
     kind = "full refresh" if full_refresh else f"incremental run for the changes of {partition}"
     _say(f"materializing {f'the {domain} domain' if domain else 'every asset'} through Dagster ({kind}) ...")
@@ -129,9 +134,28 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
             run_config=run_config, instance=instance, partition_key=partition, raise_on_error=False,
             tags=process_tags(),
         )
+        log_file = write_run_log(instance, result.run_id)
+    for check in result.get_asset_check_evaluations():
+        if not check.passed:
+            _say(f"warning: {check.asset_key.to_user_string()}: {check.check_name} ({check.severity.value.lower()})")
     if not result.success:
-        raise SystemExit("Dagster run failed; see the dbt output above")
-    _say(f"Dagster run {result.run_id[:8]} succeeded in {time.monotonic() - started:.1f}s")
+        raise SystemExit(f"Dagster run failed; see the dbt output above and the full log {log_file}")
+    _say(f"Dagster run {result.run_id[:8]} succeeded in {time.monotonic() - started:.1f}s (logs: {log_file} and "
+         f"logs/run-{result.run_id[:8]}-<step>.dbt.log)")
+
+
+def write_run_log(instance, run_id: str) -> Path:
+    """Every event of a Dagster run (dbt's lines among them) as text in logs/run-<id>.log; returns the path."""
+    folder = PROJECT_ROOT / "logs"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"run-{run_id[:8]}.log"
+    with path.open("w", encoding="utf-8") as handle:
+        for entry in instance.all_logs(run_id):
+            moment = dt.datetime.fromtimestamp(entry.timestamp, dt.timezone.utc).strftime("%H:%M:%S")
+            kind = entry.dagster_event.event_type_value if entry.dagster_event else entry.level_name if hasattr(
+                entry, "level_name") else ""
+            handle.write(f"{moment} {entry.step_key or '-':<16} {kind:<22} {entry.user_message}\n")
+    return path.relative_to(PROJECT_ROOT)
 
 
 def cmd_summary() -> None:

@@ -4,7 +4,7 @@ Compares per source and UTC day the raw rows with the rows the stored state coun
 in the change manifests; the next hourly run recomputes them (macros/incremental/reconcile.sql).
 """
 
-from dagster import OpExecutionContext, ScheduleDefinition, job, op
+from dagster import DefaultScheduleStatus, OpExecutionContext, ScheduleDefinition, job, op
 from dagster_dbt import DbtCliResource
 
 from .retention import run_dbt_operation
@@ -22,4 +22,7 @@ def reconcile_deletions_job() -> None:
 
 reconcile_deletions_schedule = ScheduleDefinition(
     job=reconcile_deletions_job, cron_schedule="45 3 * * *", execution_timezone="UTC", name="reconcile_deletions_daily",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Daily at 03:45 UTC: finds the UTC days whose raw rows were deleted since they were built and marks "
+                "them changed, so the next hourly run rebuilds them (README, 'How the incremental runs stay exact').",
 )

@@ -6,7 +6,7 @@ vars.llm_daily_retention_days (365); raw logs are not touched (macros/incrementa
 
 # No `from __future__ import annotations` here: Dagster reads the config annotations at run time.
 
-from dagster import Config, OpExecutionContext, ScheduleDefinition, job, op
+from dagster import Config, DefaultScheduleStatus, OpExecutionContext, ScheduleDefinition, job, op
 from dagster_dbt import DbtCliResource
 
 from .locking import dbt_build_lock
@@ -44,4 +44,7 @@ def llm_retention_job() -> None:
 
 llm_retention_schedule = ScheduleDefinition(
     job=llm_retention_job, cron_schedule="30 3 * * *", execution_timezone="UTC", name="llm_retention_daily",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Daily at 03:30 UTC: spec 001's retention, deleting hourly LLM aggregates older than 90 days and "
+                "daily ones older than 365 (vars llm_hourly_retention_days, llm_daily_retention_days).",
 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, RunRequest, ScheduleEvaluationContext, define_asset_job, schedule
+from dagster import (AssetSelection, DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, define_asset_job,
+                     schedule)
 
 from .partitions import schedule_partition_key
 from .project import DOMAINS
@@ -28,7 +29,13 @@ domain_jobs = {
 }
 
 
-@schedule(job=all_assets_job, cron_schedule="5 * * * *", execution_timezone="UTC")
+# On by default: the README promises marts at most an hour behind the application's tables while Dagster runs.
+@schedule(job=all_assets_job, cron_schedule="5 * * * *", execution_timezone="UTC",
+          default_status=DefaultScheduleStatus.RUNNING,
+          description="Every hour at :05 (UTC): an incremental run of every asset for the changes of the current UTC "
+                      "day (the first run after midnight closes the previous day). A partition is a UTC day of "
+                      "changes, not of data: partition D recomputes whole UTC days of data that rows changed on D "
+                      "touch, so a day's data can be rebuilt by later partitions' runs.")
 def hourly_incremental_schedule(context: ScheduleEvaluationContext):
     """Every hour at :05, an incremental run applying the changes of the current day."""
     from .housekeeping import fail_dead_runs

@@ -85,10 +85,11 @@ class ConnectionSettings:
             )
         except psycopg2.OperationalError as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise WarehouseError(
-                f"cannot connect to PostgreSQL at {self.describe()}: {first_line} "
-                "(check PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE, or run `make warehouse-start`)"
-            ) from None
+            # The hint that fits the mode: the embedded warehouse can be started; an external server cannot be by us.
+            embedded = self.host in ("127.0.0.1", "localhost") and self.port == DEFAULT_PORT
+            hint = ("is the embedded warehouse running? `make warehouse-start`" if embedded
+                    else "check PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE and that the server is up")
+            raise WarehouseError(f"cannot connect to PostgreSQL at {self.describe()}: {first_line} ({hint})") from None
         conn.autocommit = autocommit
         return conn
 

@@ -34,3 +34,6 @@ where r.project_id is null or a.project_id is null
    or r.total_tokens <> a.total_tokens
    or r.total_cost_usd <> a.total_cost_usd
    or r.total_savings_usd <> a.total_savings_usd
+
+-- Dagster shows this test as a check of usage_aggregations_daily (it reads other models too).
+{{ config(meta={'dagster': {'ref': {'name': 'usage_aggregations_daily'}}}) }}

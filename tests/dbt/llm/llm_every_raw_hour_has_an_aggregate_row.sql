@@ -7,3 +7,6 @@ where {{ utc_day('requests.hour_start') }} >= {{ retention_cutoff_day(var('llm_h
       select 1 from {{ ref('usage_aggregations_hourly') }} as agg
       where agg.project_id = requests.project_id and agg.hour_start = requests.hour_start
   )
+
+-- Dagster shows this test as a check of usage_aggregations_hourly (it reads other models too).
+{{ config(meta={'dagster': {'ref': {'name': 'usage_aggregations_hourly'}}}) }}
