@@ -31,12 +31,17 @@
 
 {#- Row rules of a model, checked in one scan instead of one query (and one dbt node) per column: each rule is a SQL
     condition every row must meet. A rule that evaluates to null passes, as dbt's accepted_range lets nulls
-    through: write `x is not null` for a column that must have a value. The test returns one row per broken rule
-    with the number of rows that break it (README, "Tests"). Marts state the same rules as column constraints,
+    through: write `x is not null` for a column that must have a value. With `unique_key` (one column) the same scan
+    also checks the grain, as dbt's `unique` does (nulls aside): on a staging view every scan re-runs its
+    de-duplication window over all raw rows, so one scan instead of three matters (README, "Tests"). The test returns
+    one row per broken rule with the number of rows that break it. Marts state their rules as column constraints,
     which the database enforces when the rows are written. -#}
-{% test rows_satisfy(model, rules) %}
+{% test rows_satisfy(model, rules, unique_key=none) %}
     with counts as (
         select
+            {%- if unique_key %}
+            count({{ unique_key }}) - count(distinct {{ unique_key }}) as duplicate_key,
+            {%- endif %}
             {%- for rule in rules %}
             sum(case when coalesce(({{ rule }}), true) then 0 else 1 end) as rule_{{ loop.index }}
             {{- "," if not loop.last }}
@@ -44,6 +49,12 @@
         from {{ model }}
     )
 
+    {% if unique_key -%}
+    select 'unique {{ unique_key }}' as broken_rule, duplicate_key as failing_rows
+    from counts
+    where duplicate_key > 0
+    union all
+    {% endif -%}
     {% for rule in rules -%}
     select '{{ rule | replace("'", "''") }}' as broken_rule, rule_{{ loop.index }} as failing_rows
     from counts

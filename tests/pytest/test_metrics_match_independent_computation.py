@@ -208,6 +208,20 @@ def test_a_row_that_breaks_a_column_rule_is_refused_by_a_mart_and_reported_elsew
     assert broken.returncode == 1 and "Got 1 result" in broken.stdout, broken.stdout[-3000:]
 
 
+@pytest.mark.parametrize("rows, broken", [
+    ("(1, 5), (1, 6), (null, -1), (2, 0)", {"unique id": 1, "id is not null": 1, "n >= 0": 1}),
+    ("(1, 5), (2, null), (3, 0)", {}),  # a rule that is null passes, as accepted_range lets nulls through
+])
+def test_rows_satisfy_counts_each_broken_rule_and_duplicate_keys(built, dbt, rows, broken):
+    """The generic test behind every staging and intermediate model's rules (macros/tests/generic_tests.sql), run on
+    rows made for it: each broken rule, and the duplicates of unique_key, with their row counts."""
+    probe = f"(select * from (values {rows}) as probe (id, n))"
+    compiled = dbt("compile", "--quiet", "--inline",
+                   f"{{{{ test_rows_satisfy(model='{probe}', rules=['id is not null', 'n >= 0'], unique_key='id') }}}}")
+    found = {r["broken_rule"]: r["failing_rows"] for r in fetch(built, compiled.stdout)}
+    assert found == broken
+
+
 SPEC_QUERIES = [
     "select * from public.tenant_tryon_overview_v where tenant_id = '{tenant}';",
     """select * from public.tenant_tryon_daily_v
