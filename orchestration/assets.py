@@ -16,7 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .housekeeping import prune_dagster_runs, prune_target_folders, retention_days
 from .locking import dbt_build_lock
-from .partitions import daily_partitions, dbt_vars, settings_in_environment
+from .partitions import daily_partitions, run_settings, settings_in_environment
 from .project import DOMAINS, PROJECT_ROOT, dbt_project
 
 
@@ -154,7 +154,7 @@ class Progress:
 def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, options: DbtBuildOptions):
     """One step of a run: `dbt build` of the step's models (dagster-dbt adds their selection), under the build lock."""
     args = build_args(options)
-    settings = dbt_vars(run_window(context), options.as_of)
+    settings = run_settings(run_window(context), options.as_of)
     context.log.info(f"dbt {' '.join(args)} ({', '.join(f'{k}={v}' for k, v in settings.items()) or 'no window'})")
     with dbt_build_lock(log=context.log.info):
         with settings_in_environment(settings):  # dbt.cli starts dbt with the environment of this moment

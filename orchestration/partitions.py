@@ -43,7 +43,7 @@ def dbt_vars_for_window(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
 RUN_SETTINGS = ("as_of", "window_start", "window_end")
 
 
-def dbt_vars(window: tuple[dt.datetime, dt.datetime] | None, as_of: str) -> dict[str, str]:
+def run_settings(window: tuple[dt.datetime, dt.datetime] | None, as_of: str) -> dict[str, str]:
     """The settings of a run's dbt commands: its partition window and reference time. A first build or a full
     refresh reads everything; the window only scopes incremental runs."""
     return {**(dbt_vars_for_window(*window) if window else {}), **({"as_of": as_of} if as_of else {})}
