@@ -16,7 +16,7 @@ export PGPASSFILE ?= $(CURDIR)/.warehouse/pgpass
 endif
 
 # make test installs the spark extra (when Java is present) so that the Spark comparison runs.
-.PHONY: help spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs lint clean
+.PHONY: help spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs screenshots lint clean
 .DEFAULT_GOAL := help
 
 help: ## this list (`make` alone): the README's two commands are `make run` and `make test`
@@ -35,10 +35,12 @@ setup: $(VENV)/.installed profiles.yml .dagster_home/dagster.yaml ## the virtual
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || (echo "error: Python 3.11 is needed (python3.11 not found)"; exit 1)
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "installing the Python packages into $(VENV) (once; about 3 minutes, quiet unless something fails) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --upgrade pip
+	@$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@echo "installed: $$($(VENV)/bin/pip list 2>/dev/null | tail -n +3 | wc -l) packages"
+	@touch $@
 
 profiles.yml: profiles.yml.example
 	@if [ -f $@ ]; then echo "note: profiles.yml.example is newer than your profiles.yml; compare them"; touch $@; \
@@ -84,6 +86,9 @@ dagster: setup warehouse-start ## the Dagster UI with the assets and the hourly 
 
 docs: setup warehouse-start ## dbt docs with the lineage graph
 	$(VENV)/bin/dbt docs generate --quiet && $(VENV)/bin/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+screenshots: setup warehouse-start ## headless Chromium screenshots of the Dagster UI and dbt docs into logs/screenshots
+	$(VENV)/bin/dbt parse --quiet && $(PY) -m orchestration.cli screenshots
 
 lint: setup ## SQL lint (sqlfluff with the dbt templater; needs the warehouse)
 	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar

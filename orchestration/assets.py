@@ -4,7 +4,6 @@
 
 import contextlib
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -18,6 +17,7 @@ from .housekeeping import prune_dagster_runs, prune_target_folders, retention_da
 from .locking import dbt_build_lock
 from .partitions import daily_partitions, run_settings, settings_in_environment
 from .project import DOMAINS, PROJECT_ROOT, dbt_project
+from .raw_sources import raw_assets, raw_tables
 
 
 class DbtBuildOptions(ConfigurableResource):
@@ -77,31 +77,17 @@ def test_description(test: Mapping[str, Any]) -> str:
     return f"dbt test {meta['name']}{column}{': ' + shown if shown else ''} (severity {severity})"
 
 
-def raw_source_specs(manifest_path) -> list[AssetSpec]:
-    """The raw operational tables the dbt sources declare, as assets of group `raw` (lineage starts there): described
-    from the sources' YAML, tagged with their domain. Dagster does not materialize them; the application writes them."""
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    translator = Translator()
-    return [
-        AssetSpec(
-            key=translator.get_asset_key(source),
-            group_name="raw",
-            description=f"{translator.get_description(source)} (raw table {source['schema']}.{source['name']}, "
-                        f"source '{source['source_name']}')",
-            tags={"domain": source["source_name"], "layer": "raw"},
-            kinds={"postgres"},
-            metadata={"table": f"{source['schema']}.{source['name']}",
-                      "loaded_at_field": source.get("loaded_at_field") or ""},
-        )
-        for source in manifest["sources"].values()
-    ]
+CATCH_UP_TAG = "tenant-analytics/catch-up"
 
 
 def run_window(context: AssetExecutionContext) -> tuple[dt.datetime, dt.datetime] | None:
     """The UTC days of changes a run applies: its partition, or its partition range (a single-run backfill); None
-    for a run without partitions. Read from the run, so the unpartitioned steps pass dbt the same vars as the
-    partitioned one and dbt's partial parse stays valid between the steps."""
+    for a run without partitions, or for a range the CLI applies as a catch-up (tag CATCH_UP_TAG: each incremental
+    model then applies every change after its own watermark, which covers the range without recomputing days that
+    did not change). Read from the run, so the three steps pass dbt the same settings."""
     tags = context.run.tags
+    if tags.get(CATCH_UP_TAG):
+        return None
     first = tags.get("dagster/asset_partition_range_start") or tags.get("dagster/partition")
     last = tags.get("dagster/asset_partition_range_end") or first
     if not first:
@@ -206,4 +192,5 @@ def dbt_downstream(context: AssetExecutionContext, dbt: DbtCliResource, build_op
 
 
 DBT_ASSETS = (dbt_upstream, dbt_incremental, dbt_downstream)
-RAW_SOURCES = raw_source_specs(_project.manifest_path)
+RAW_TABLES = raw_tables(_project.manifest_path)
+RAW_SOURCES = raw_assets(RAW_TABLES)

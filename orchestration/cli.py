@@ -104,8 +104,8 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
 
     check_raw_tables(connection(), domains=(domain,) if domain else DOMAINS)
 
-    partition = partition or schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
-    daily_partitions.time_window_for_partition_key(partition)  # an invalid key fails here, before dbt or Dagster
+    today = schedule_partition_key(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=65))
+    daily_partitions.time_window_for_partition_key(partition or today)  # an invalid key fails here, before dbt
     # Parsed once here (the run's settings are not vars: macro run_var), so each dbt step starts from this parse.
     dbt_command(["parse", "--quiet"])
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
@@ -114,6 +114,7 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
 
     from .definitions import defs
 
+    from .assets import CATCH_UP_TAG
     from .housekeeping import fail_dead_runs, process_tags
 
     job = defs.resolve_job_def(f"analytics_{domain}" if domain else "analytics_all_assets")
@@ -125,23 +126,81 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
                   "loggers": {"console": {"config": {"log_level": level}}}}
     os.environ["TA_PROGRESS"] = "1"
     started = time.monotonic()
-    kind = "full refresh" if full_refresh else f"incremental run for the changes of {partition}"
-    _say(f"materializing {f'the {domain} domain' if domain else 'every asset'} through Dagster ({kind}) ...")
     with DagsterInstance.get() as instance:
         for run_id in fail_dead_runs(instance):
             _say(f"Dagster run {run_id[:8]} had lost its process (killed mid-build): marked failed")
+        first, last = (partition, partition) if partition else days_to_apply(instance, domain, today, full_refresh)
+        days = first if first == last else f"{first} to {last}"
+        kind = f"full refresh, recorded as the days of changes {days}" if full_refresh else f"the changes of {days}"
+        _say(f"materializing {f'the {domain} domain' if domain else 'every asset'} through Dagster ({kind}) ...")
+        # Several days are one run (the incremental assets' single-run backfill policy) that applies every change
+        # after each model's watermark (CATCH_UP_TAG), and Dagster records each of those days as materialized: after
+        # a first build, every day of the raw data up to today.
         result = job.execute_in_process(
-            run_config=run_config, instance=instance, partition_key=partition, raise_on_error=False,
-            tags=process_tags(),
+            run_config=run_config, instance=instance, raise_on_error=False,
+            **({"partition_key": last, "tags": process_tags()} if first == last else
+               {"tags": {**process_tags(), "dagster/asset_partition_range_start": first,
+                         "dagster/asset_partition_range_end": last, CATCH_UP_TAG: "watermark"}}),
         )
         log_file = write_run_log(instance, result.run_id)
+    graph = defs.resolve_asset_graph()
     for check in result.get_asset_check_evaluations():
-        if not check.passed:
-            _say(f"warning: {check.asset_key.to_user_string()}: {check.check_name} ({check.severity.value.lower()})")
+        if not check.passed:  # the check's own words (its YAML, or its test, column and arguments)
+            rows = check.metadata.get("dagster_dbt/failed_row_count")
+            _say(f"warning: {check.asset_key.path[-1]}: {graph.get_check_spec(check.asset_check_key).description}"
+                 + (f": {rows.value:,} rows" if rows is not None else ""))
     if not result.success:
         raise SystemExit(f"Dagster run failed; see the dbt output above and the full log {log_file}")
     _say(f"Dagster run {result.run_id[:8]} succeeded in {time.monotonic() - started:.1f}s (logs: {log_file} and "
          f"logs/run-{result.run_id[:8]}-<step>.dbt.log)")
+
+
+RECORDED_DAYS = 90  # the days a first build or full refresh records as materialized (the raw logs' retention)
+
+
+def days_to_apply(instance, domain: str | None, today: str, full_refresh: bool) -> tuple[str, str]:
+    """The partitions (UTC days of changes) a CLI run applies when none is named: through today, from the oldest of
+    the incremental assets' latest materialized days, so a `make run` after days away applies the days it missed. A
+    first build or a full refresh applies every day's changes: from the day of the raw tables' oldest change (each
+    recorded day costs Dagster an event per incremental asset, about 0.17 s a day, so at most RECORDED_DAYS back:
+    older days show as missing in the UI although the build applied them; README, "Partitions")."""
+    from .assets import RAW_TABLES, dbt_incremental
+    from .partitions import PARTITIONS_START
+    from .raw_sources import first_change_day
+
+    keys = [key for key in dbt_incremental.keys if domain is None or dbt_incremental.group_names_by_key[key] == domain]
+    latest = [max(instance.get_materialized_partitions(key), default=None) for key in keys]
+    if full_refresh or None in latest:
+        oldest = first_change_day(connection(), [t for t in RAW_TABLES if domain in (None, t.domain)])
+        floor = (dt.date.fromisoformat(today) - dt.timedelta(days=RECORDED_DAYS - 1)).isoformat()
+        first = max(oldest.isoformat(), PARTITIONS_START, floor) if oldest else today
+    else:
+        first = min(latest, default=today)
+    return min(first, today), today
+
+
+def cmd_freshness() -> None:
+    """Observe the raw tables through Dagster (job analytics_raw_freshness): one line per table with its last change
+    and its freshness check, as the UI shows them."""
+    from dagster import DagsterInstance
+
+    from .definitions import defs
+
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    with DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("analytics_raw_freshness").execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+    if not result.success:
+        raise SystemExit("observing the raw tables failed; see the Dagster run " + result.run_id[:8])
+    checks = {check.asset_key: check for check in result.get_asset_check_evaluations()}
+    for observation in result.asset_observations_for_node("raw_tables"):
+        key, meta = observation.asset_key, observation.metadata
+        check = checks.get(key)
+        verdict = "no freshness rule" if check is None else (
+            "fresh" if check.passed else f"STALE ({check.severity.value.lower()}): {check.description}")
+        newest = meta.get("newest change")
+        _say(f"raw {key.path[-1]:<16} last change {newest.value if newest else 'n/a':<34} {verdict}")
 
 
 def write_run_log(instance, run_id: str) -> Path:
@@ -224,6 +283,7 @@ def cmd_run(spec: SampleSpec, force: bool = False, full_refresh: bool = False) -
     cmd_warehouse("start")
     cmd_load_sample(spec, force)
     materialize(full_refresh=full_refresh)
+    cmd_freshness()
     cmd_summary()
     _say(f"done in {time.monotonic() - started:.1f}s")
 
@@ -336,6 +396,22 @@ def reconcile_command() -> None:
     check_raw_tables(connection())
     with dbt_build_lock(connection(), log=_say):
         dbt_command(["run-operation", "reconcile_deletions"])
+
+
+@cli.command("freshness")
+def freshness_command() -> None:
+    """Observe the raw tables (last change) and check the dbt sources' freshness rules, through Dagster."""
+    cmd_freshness()
+
+
+@cli.command("screenshots")
+@click.option("--out", default=str(PROJECT_ROOT / "logs" / "screenshots"), show_default=True)
+def screenshots_command(out: str) -> None:
+    """Screenshots (headless Chromium) of the Dagster lineage, a mart's partitions and checks, and the dbt docs."""
+    from .screenshots import take
+
+    connection()
+    take(Path(out), log=lambda line: _say(f"screenshot {line}"))
 
 
 @cli.command("summary")

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
+from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA
+
+from orchestration.project import PROJECT_ROOT
+from orchestration.sample_data import SampleSpec
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +45,43 @@ def test_descriptions_are_the_yaml_words_and_every_check_says_what_it_checks(gra
         assert spec.description and spec.description != f"dbt test {spec.name}", spec
     rules = [spec.description for spec in checks if spec.name.startswith("rows_satisfy_int_tryon__jobs_enriched")]
     assert rules and "credits_charged >= 0" in rules[0]
+
+
+def test_raw_freshness_checks_agree_with_dbt_source_freshness(warehouse, graph):
+    """The Dagster check `freshness` of each raw asset judges a table as `dbt source freshness` does (the sources'
+    thresholds and filter), on tables made to pass, warn and fail; a change time in the future (a skewed clock,
+    'infinity') does not make a stale table look fresh; the oldest change starts a first build's days."""
+    import dataclasses
+
+    from conftest import Dbt, execute, sampled_database
+    from orchestration.assets import RAW_TABLES
+    from orchestration.raw_sources import first_change_day, observe, raw_freshness_job
+
+    spec = SampleSpec(seed=3, tenants=6, jobs=200, llm_requests=200, days=3, anchor=ANCHOR)
+    settings = sampled_database(warehouse, "freshness_check", spec)
+    ages = {"tryon_jobs": ("updated_at", 10), "credit_ledgers": ("created_at", 100), "usage_logs": ("ingested_at", 1)}
+    schemas = {"tryon": RAW_SCHEMA, "llm": LLM_RAW_SCHEMA}
+    for name, (column, hours) in ages.items():
+        table = f"{schemas['llm' if name == 'usage_logs' else 'tryon']}.{name}"
+        execute(settings, f"update {table} set {column} = now() - interval '{hours} hours' - random() * interval '1 hour'")
+        execute(settings, f"update {table} set {column} = 'infinity' where ctid = (select min(ctid) from {table})")
+        execute(settings, f"update {table} set {column} = '2001-02-03 04:00+00' where ctid = "
+                          f"(select max(ctid) from {table})")
+    dbt = Dbt(settings)
+    dbt("source", "freshness", check=False)
+    expected = {result["unique_id"].split(".")[-1]: result["status"]
+                for result in json.loads((PROJECT_ROOT / "target" / "sources.json").read_text())["results"]}
+    assert expected == {"tryon_jobs": "warn", "credit_ledgers": "error", "usage_logs": "pass"}
+
+    now = dt.datetime.now(dt.timezone.utc)
+    tables = [dataclasses.replace(t, schema=schemas[t.domain]) for t in RAW_TABLES]
+    judged = {}
+    for table in tables:
+        for event in observe(settings, table, now):
+            if hasattr(event, "check_name"):
+                judged[table.name] = event.metadata["status"].value
+                assert event.passed == (event.metadata["status"].value == "pass")
+    assert judged == expected
+    assert first_change_day(settings, tables) == dt.date(2001, 2, 3)
+    assert {key.path[-1] for key in raw_freshness_job.selection.resolve(graph)} == {
+        "tryon_jobs", "credit_ledgers", "tenants", "usage_logs", "projects"}

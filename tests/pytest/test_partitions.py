@@ -78,3 +78,29 @@ def test_a_new_window_keeps_dbts_partial_parse(tmp_path):
     parse({"window_start": "2026-03-01", "window_end": "2026-03-02", "as_of": "2026-03-02T01:05:00+00:00"})
     again = parse({"window_start": "2026-03-02", "window_end": "2026-03-03", "as_of": "2026-03-03T01:05:00+00:00"})
     assert "Partial parsing enabled" in again and "Unable to do partial parsing" not in again, again[-3000:]
+
+
+def test_a_cli_run_applies_the_days_it_missed_and_a_first_build_records_the_data_days(sample_loaded, monkeypatch):
+    """`make run` names no partition: a first build (or a full refresh) records the days of the raw data's changes,
+    at most RECORDED_DAYS back; later runs go from the oldest of the incremental assets' latest days to today, so
+    days missed while nothing ran are applied (one catch-up run). A domain's run looks at its own assets only."""
+    from dagster import AssetMaterialization, DagsterInstance
+
+    from orchestration.assets import dbt_incremental
+    from orchestration.cli import RECORDED_DAYS, days_to_apply
+
+    today = "2026-06-05"  # the sample data (conftest.SAMPLE) ends on 2026-06-01 and starts 40 days earlier
+    instance = DagsterInstance.ephemeral()
+    first, last = days_to_apply(instance, None, today, full_refresh=False)
+    assert last == today and first == (dt.date(2026, 6, 5) - dt.timedelta(days=RECORDED_DAYS - 1)).isoformat(), first
+
+    for key in dbt_incremental.keys:
+        for day in ("2026-05-30", "2026-06-02"):
+            instance.report_runless_asset_event(AssetMaterialization(asset_key=key, partition=day))
+    assert days_to_apply(instance, None, today, full_refresh=False) == ("2026-06-02", today)
+    lagging = next(key for key in dbt_incremental.keys if dbt_incremental.group_names_by_key[key] == "tryon")
+    instance.wipe_assets([lagging])
+    instance.report_runless_asset_event(AssetMaterialization(asset_key=lagging, partition="2026-05-30"))
+    assert days_to_apply(instance, None, today, full_refresh=False) == ("2026-05-30", today)
+    assert days_to_apply(instance, "llm", today, full_refresh=False) == ("2026-06-02", today)
+    assert days_to_apply(instance, None, today, full_refresh=True) == (first, today)
