@@ -40,6 +40,7 @@ class RawTable:
     warn_after_hours: float | None
     error_after_hours: float | None
     freshness_filter: str = ""
+    owner: str = ""
 
     @property
     def relation(self) -> str:
@@ -59,6 +60,8 @@ def _hours(threshold: Mapping[str, Any] | None) -> float | None:
 def raw_tables(manifest_path: Path) -> list[RawTable]:
     """Every source table of the dbt manifest, in a stable order."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    # A source's owner is its domain's dbt group's (models/_groups.yml: a group per domain, named as the source).
+    owners = {group["name"]: (group.get("owner") or {}).get("email") or "" for group in manifest["groups"].values()}
     tables = []
     for source in sorted(manifest["sources"].values(), key=lambda s: s["unique_id"]):
         freshness = source.get("freshness") or {}
@@ -72,6 +75,7 @@ def raw_tables(manifest_path: Path) -> list[RawTable]:
             warn_after_hours=_hours(freshness.get("warn_after")),
             error_after_hours=_hours(freshness.get("error_after")),
             freshness_filter=freshness.get("filter") or "",
+            owner=owners.get(source["source_name"], ""),
         ))
     return tables
 
@@ -122,7 +126,7 @@ def raw_assets(tables: list[RawTable]):
     declares freshness thresholds, observed together by one query per table."""
     specs = [
         AssetSpec(
-            key=table.key, group_name="raw", kinds={"postgres"},
+            key=table.key, group_name="raw", kinds={"postgres"}, owners=[table.owner] if table.owner else [],
             description=f"{table.description or 'Raw table.'} (raw table {table.schema}.{table.name}, dbt source "
                         f"'{table.domain}'; observed hourly: last change from {table.loaded_at_field or 'nothing'})",
             tags={"domain": table.domain, "layer": "raw"},

@@ -27,6 +27,7 @@ def test_lineage_starts_at_the_raw_tables_in_group_raw(graph):
     for name, node in raw.items():
         assert node.group_name == "raw" and node.description and "raw table" in node.description, name
         assert node.tags["domain"] in ("tryon", "llm") and not node.is_materializable, name
+        assert node.is_observable and node.owners == [f"analytics-{node.tags['domain']}@example.com"], name
     # Every staging model reads a raw table; nothing reads a raw table but staging.
     readers = {child for key in graph.get_all_asset_keys() if key.path[0] == "raw"
                for child in graph.get(key).child_keys}
