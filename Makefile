@@ -37,8 +37,8 @@ $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || (echo "error: Python 3.11 is needed (python3.11 not found)"; exit 1)
 	@echo "installing the Python packages into $(VENV) (once; about 3 minutes, quiet unless something fails) ..."
 	@$(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/pip install --quiet --upgrade pip
-	@$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@$(VENV)/bin/pip install -qq --upgrade pip
+	@$(VENV)/bin/pip install -qq -e '.[dev]'
 	@echo "installed: $$($(VENV)/bin/pip list 2>/dev/null | tail -n +3 | wc -l) packages"
 	@touch $@
 

@@ -147,8 +147,8 @@ def materialize(full_refresh: bool = False, partition: str | None = None, as_of:
     for check in result.get_asset_check_evaluations():
         if not check.passed:  # the check's own words (its YAML, or its test, column and arguments)
             rows = check.metadata.get("dagster_dbt/failed_row_count")
-            _say(f"warning: {check.asset_key.path[-1]}: {graph.get_check_spec(check.asset_check_key).description}"
-                 + (f": {rows.value:,} rows" if rows is not None else ""))
+            what = graph.get_check_spec(check.asset_check_key).description.strip().rstrip(".")
+            _say(f"warning: {check.asset_key.path[-1]}: {what}" + (f" ({rows.value:,} rows)" if rows is not None else ""))
     if not result.success:
         raise SystemExit(f"Dagster run failed; see the dbt output above and the full log {log_file}")
     _say(f"Dagster run {result.run_id[:8]} succeeded in {time.monotonic() - started:.1f}s (logs: {log_file} and "
