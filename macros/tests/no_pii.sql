@@ -5,7 +5,7 @@
     the values themselves, so a failing test does not copy personal data into logs.
 -#}
 {% test no_pii_in_text_columns(model) %}
-    {%- set columns = adapter.get_columns_in_relation(model) if execute else [] -%}
+    {%- set columns = adapter.get_columns_in_relation(unscoped_relation(model)) if execute else [] -%}
     {%- set checked = [] -%}
     {%- for column in columns if column.is_string() or column.dtype | lower in ('json', 'jsonb') -%}
         {%- do checked.append(column) -%}

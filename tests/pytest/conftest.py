@@ -36,11 +36,13 @@ class Dbt:
                     "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA}
         self.executable = dbt_executable()
 
-    def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None,
-                 check: bool = True) -> subprocess.CompletedProcess:
-        """as_of travels as the CLI and Dagster pass it (an environment variable: dbt keeps its partial parse)."""
+    def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None, check: bool = True,
+                 window: tuple[str, str] | None = None) -> subprocess.CompletedProcess:
+        """as_of (and a partition window: start and end days) travel as the CLI and Dagster pass them (environment
+        variables: dbt keeps its partial parse)."""
         cmd = [self.executable, *args, *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
-        env = {**self.env, **run_environment({"as_of": as_of})}
+        settings = {"as_of": as_of, **({"window_start": window[0], "window_end": window[1]} if window else {})}
+        env = {**self.env, **run_environment(settings)}
         with dbt_build_lock(self.settings):
             result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
         if check and result.returncode != 0:

@@ -1,6 +1,7 @@
 -- Spec 001, "Monitoring: Verify Savings Calculation", for every project and day at once: the request rows
 -- (after staging's rules) and usage_aggregations_daily agree on requests, tokens, cost and savings.
--- Fails with every (project, day) where they differ.
+-- Fails with every (project, day) where they differ. An hourly run compares the days it changed (macros/tests/run_scope.sql).
+{%- set days_changed = {'units': 'int_llm__changed_units', 'source': 'usage_logs', 'unit': 'created_day_utc'} %}
 with requests as (
     select
         project_id,
@@ -11,6 +12,7 @@ with requests as (
         coalesce(sum(savings_usd), 0) as total_savings_usd
     from {{ ref('int_llm__requests_priced') }}
     where created_day_utc >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
+      and {{ rows_in_run_units('created_day_utc', 'request_id', 'base_llm__usage_log_versions', days_changed) }}
     group by project_id, created_day_utc
 ),
 
@@ -19,6 +21,7 @@ aggregates as (
     from {{ ref('usage_aggregations_daily') }}
     -- The same retained days: older rows stay until llm_retention_job deletes them (tests/pytest/test_llm_retention.py).
     where date >= {{ retention_cutoff_day(var('llm_daily_retention_days')) }}
+      and {{ in_run_scope('date', days_changed) }}
 )
 
 select
