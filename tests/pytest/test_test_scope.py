@@ -31,6 +31,15 @@ def scoped(built, dbt):
     return built
 
 
+def test_a_full_build_analyzes_the_incremental_models_it_created(scoped):
+    """macros/incremental/analyze.sql: the next incremental run is planned with statistics (last_analyze is set by
+    ANALYZE only, never by autovacuum)."""
+    analyzed = {row["relname"] for row in fetch(scoped, "select relname from pg_stat_user_tables "
+                                                          "where last_analyze is not null")}
+    assert {"int_tryon__jobs_enriched", "int_llm__usage_hourly", "usage_aggregations_daily",
+            "tenant_tryon_daily"} <= analyzed, analyzed
+
+
 def test_a_windowed_run_tests_the_days_it_changed_and_a_full_test_all(scoped, dbt):
     test = "llm_daily_aggregates_reconcile_with_requests"
     assert failures(dbt, test, WINDOW) == 0 and failures(dbt, test, None) == 0
