@@ -16,7 +16,7 @@ export PGPASSFILE ?= $(CURDIR)/.warehouse/pgpass
 endif
 
 # make test installs the spark extra (when Java is present) so that the Spark comparison runs.
-.PHONY: help spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs screenshots lint clean
+.PHONY: help spark-setup spark-build bench run test setup warehouse-start warehouse-stop summary full-refresh dagster docs screenshots bi bi-setup bi-stop lint clean
 .DEFAULT_GOAL := help
 
 help: ## this list (`make` alone): the README's two commands are `make run` and `make test`
@@ -25,7 +25,7 @@ help: ## this list (`make` alone): the README's two commands are `make run` and 
 run: setup ## set up, start the warehouse, load sample data if needed, materialize every asset, summarize
 	$(PY) -m orchestration.cli run
 
-test: setup spark-setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
+test: setup spark-setup bi-setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
 	@started=$$(date +%s); \
 	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar && $(PY) -m pytest; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - started )) s of wall time (kept under 25 minutes on the 2-core machine)"; \
@@ -86,6 +86,17 @@ dagster: setup warehouse-start ## the Dagster UI with the assets and the hourly 
 
 docs: setup warehouse-start ## dbt docs with the lineage graph
 	$(VENV)/bin/dbt docs generate --quiet && $(VENV)/bin/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+bi-setup: setup ## Superset's virtualenv (once) and Debian's chromedriver for the dashboards' browser test
+	@$(PY) -m orchestration.cli bi install
+	@command -v chromedriver >/dev/null 2>&1 || apt-get install -y -qq chromium-driver >/dev/null 2>&1 || \
+		echo "note: no chromedriver (apt-get install chromium-driver): the dashboards' browser test will be skipped"
+
+bi: setup warehouse-start ## Apache Superset over the marts on 127.0.0.1:8088 (installed once into .superset/), dashboards from bi/bundle
+	$(PY) -m orchestration.cli bi start
+
+bi-stop: setup ## stop Superset
+	$(PY) -m orchestration.cli bi stop
 
 screenshots: setup warehouse-start ## headless Chromium screenshots of the Dagster UI and dbt docs into logs/screenshots
 	$(VENV)/bin/dbt parse --quiet && $(PY) -m orchestration.cli screenshots

@@ -404,6 +404,23 @@ def freshness_command() -> None:
     cmd_freshness()
 
 
+@cli.command("bi")
+@click.argument("action", type=click.Choice(["start", "stop", "install"]))
+def bi_command(action: str) -> None:
+    """Apache Superset over the marts: install once, import the dashboards (bi/bundle), start; or stop it."""
+    from . import bi
+
+    if action == "install":
+        bi.install(log=_say)
+        return
+    if action == "stop":
+        _say("Superset stopped" if bi.stop() else "Superset was not running")
+        return
+    address = bi.start(connection(), log=_say)
+    _say(f"Superset is up at {address}: log in as {bi.ADMIN}, password TA_BI_ADMIN_PASSWORD in "
+         f"{bi.SECRETS.relative_to(PROJECT_ROOT) if bi.SECRETS.is_relative_to(PROJECT_ROOT) else bi.SECRETS}; it reads the warehouse as {bi.BI_LOGIN} ({bi.BI_ROLE})")
+
+
 @cli.command("screenshots")
 @click.option("--out", default=str(PROJECT_ROOT / "logs" / "screenshots"), show_default=True)
 def screenshots_command(out: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import execute, fetch
+from conftest import SAMPLE, Dbt, execute, fetch, sampled_database
 
 from orchestration.project import PROJECT_ROOT
 
@@ -27,8 +27,19 @@ def failures(dbt, test: str, window: tuple[str, str] | None) -> int:
 
 
 @pytest.fixture(scope="module")
-def scoped(built, dbt):
-    return built
+def scoped(warehouse):
+    """A database of this module's own (other modules change the shared one's raw rows, and with them which days
+    look changed), fully built."""
+    settings = sampled_database(warehouse, "test_scope", SAMPLE)
+    dbt = Dbt(settings)
+    dbt("seed")
+    dbt("build", "--full-refresh")
+    return settings
+
+
+@pytest.fixture(scope="module")
+def dbt(scoped):
+    return Dbt(scoped)
 
 
 def test_a_full_build_analyzes_the_incremental_models_it_created(scoped):

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import AS_OF, LLM_RAW_SCHEMA, RAW_SCHEMA
+from conftest import AS_OF, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, sampled_database
 
 from orchestration.project import PROJECT_ROOT
 
@@ -20,11 +20,13 @@ pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="no Chromiu
 
 
 @pytest.fixture(scope="module")
-def pages(sample_loaded, tmp_path_factory):
+def pages(warehouse, tmp_path_factory):
+    # A database of its own, never built: the CLI's first build is what the UI shows.
+    settings = sampled_database(warehouse, "ui_check", SAMPLE)
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     out = tmp_path_factory.mktemp("screenshots")
-    env = {**os.environ, **sample_loaded.as_env(), "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA,
+    env = {**os.environ, **settings.as_env(), "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA,
            "DAGSTER_HOME": str(home)}
     for args in (["materialize", "--as-of", AS_OF], ["freshness"], ["screenshots", "--out", str(out)]):
         done = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=PROJECT_ROOT, env=env,
