@@ -3,8 +3,8 @@ each chart's data as Superset's REST API returns it (run with Superset's own Pyt
 
     .superset/venv/bin/python bi/check_dashboards.py URL ADMIN_PASSWORD OUT_DIR
 
-Prints one JSON document: per dashboard its slug, screenshot path, the chart errors shown on the page, and per chart
-its name and the rows of its query (POST /api/v1/chart/data, the chart's own saved parameters).
+Prints one JSON document: per dashboard its slug, screenshot path, the chart errors shown on the page, how many charts
+show an applied dashboard filter, and per chart its name and the rows of its query (POST /api/v1/chart/data, the chart's own saved parameters).
 """
 
 from __future__ import annotations
@@ -29,25 +29,28 @@ def api_session(url: str, password: str) -> requests.Session:
     return session
 
 
-def chart_rows(session: requests.Session, url: str, chart: dict) -> list[dict]:
-    """The chart's data: its saved form data sent to the chart-data endpoint as Superset's legacy form-data query."""
-    detail = session.get(f"{url}/api/v1/chart/{chart['id']}", timeout=30).json()["result"]
-    params = json.loads(detail["params"] or "{}")
-    dataset = session.get(f"{url}/api/v1/chart/{chart['id']}/data/?format=json", timeout=60)
-    if dataset.status_code == 200:
-        return dataset.json()["result"][0]["data"]
-    # Imported charts carry no saved query context: build the query from the chart's own parameters.
-    metrics = params.get("metrics") or ([params["metric"]] if params.get("metric") else [])
-    query: dict = {"metrics": metrics, "row_limit": params.get("row_limit", 10000), "filters": []}
+def chart_query(params: dict) -> dict:
+    """Superset's query for a chart, from its saved parameters (imported charts carry no saved query context)."""
     if params.get("query_mode") == "raw":
-        query = {"columns": params["all_columns"], "row_limit": params.get("row_limit", 10000), "filters": [],
-                 "orderby": [json.loads(o) for o in params.get("order_by_cols", [])]}
-    elif params.get("x_axis"):
-        query["columns"] = [{"columnType": "BASE_AXIS", "sqlExpression": params["x_axis"], "label": params["x_axis"],
-                             "expressionType": "SQL", "timeGrain": params.get("time_grain_sqla", "P1D")}]
+        return {"columns": params["all_columns"], "row_limit": params.get("row_limit", 10000), "filters": [],
+                "orderby": [json.loads(o) for o in params.get("order_by_cols", [])]}
+    metrics = params.get("metrics") or ([params["metric"]] if params.get("metric") else [])
+    query = {"metrics": metrics, "columns": list(params.get("groupby") or []),
+             "row_limit": params.get("row_limit", 10000), "filters": []}
+    if params.get("x_axis"):
+        query["columns"].insert(0, {"columnType": "BASE_AXIS", "sqlExpression": params["x_axis"], "expressionType": "SQL",
+                                    "label": params["x_axis"], "timeGrain": params.get("time_grain_sqla", "P1D")})
         query["orderby"] = [[{"expressionType": "SQL", "sqlExpression": params["x_axis"]}, True]]
-    body = {"datasource": {"id": int(chart["datasource_id"]), "type": "table"},
-            "queries": [query], "result_format": "json", "result_type": "full"}
+    elif params.get("timeseries_limit_metric"):
+        query["orderby"] = [[params["timeseries_limit_metric"], not params.get("order_desc", True)]]
+    return query
+
+
+def chart_rows(session: requests.Session, url: str, params: dict) -> list[dict]:
+    """The chart's data over all days (no dashboard filter): POST /api/v1/chart/data with its own parameters (its
+    form data, as the dashboard's chart list returns it)."""
+    body = {"datasource": {"id": int(params["datasource"].split("__")[0]), "type": "table"},
+            "queries": [chart_query(params)], "result_format": "json", "result_type": "full"}
     response = session.post(f"{url}/api/v1/chart/data", json=body, timeout=60)
     response.raise_for_status()
     return response.json()["result"][0]["data"]
@@ -55,7 +58,7 @@ def chart_rows(session: requests.Session, url: str, chart: dict) -> list[dict]:
 
 def browser() -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1600,1200",
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1600,1700",
                      "--hide-scrollbars"):
         options.add_argument(argument)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
@@ -78,8 +81,9 @@ def log_in(driver: webdriver.Chrome, url: str, password: str) -> None:
         time.sleep(0.5)
 
 
-def open_dashboard(driver: webdriver.Chrome, url: str, slug: str, png: Path, charts: int) -> list[str]:
-    """The dashboard in report mode, once every chart holder has stopped loading; returns the error texts shown."""
+def open_dashboard(driver: webdriver.Chrome, url: str, slug: str, png: Path, charts: int) -> tuple[list[str], int]:
+    """The dashboard in report mode, once every chart holder has stopped loading; returns the error texts shown and
+    how many charts show an applied dashboard filter (the funnel on a chart's header)."""
     driver.get(f"{url}/superset/dashboard/{slug}/?standalone=3")
     deadline = time.monotonic() + 120
     while True:
@@ -97,7 +101,7 @@ def open_dashboard(driver: webdriver.Chrome, url: str, slug: str, png: Path, cha
     # An empty chart is a failure too: the dashboard's filters (its default days) left it without rows.
     page = driver.find_element(By.TAG_NAME, "body").text
     shown += ["empty chart: " + line for line in page.splitlines() if "No results were returned" in line]
-    return shown
+    return shown, len(driver.find_elements(By.CSS_SELECTOR, "[data-test=applied-filter-count]"))
 
 
 def main(url: str, password: str, out_dir: str) -> None:
@@ -111,16 +115,11 @@ def main(url: str, password: str, out_dir: str) -> None:
         log_in(driver, url, password)
         for dashboard in dashboards:
             charts = session.get(f"{url}/api/v1/dashboard/{dashboard['id']}/charts", timeout=30).json()["result"]
-            listed = session.get(f"{url}/api/v1/chart/", params={"q": "(page_size:100)"}, timeout=30).json()["result"]
-            by_name = {c["slice_name"]: c for c in listed}
             png = out / f"superset-{dashboard['slug']}.png"
-            errors = open_dashboard(driver, url, dashboard["slug"], png, len(charts))
+            errors, filtered = open_dashboard(driver, url, dashboard["slug"], png, len(charts))
             report.append({"slug": dashboard["slug"], "title": dashboard["dashboard_title"], "screenshot": str(png),
-                           "errors": errors,
-                           "charts": [{"name": c["slice_name"],
-                                       "rows": chart_rows(session, url, {**by_name[c["slice_name"]],
-                                                                         "datasource_id": c["form_data"].get(
-                                                                             "datasource", "0__table").split("__")[0]})}
+                           "errors": errors, "filtered_charts": filtered,
+                           "charts": [{"name": c["slice_name"], "rows": chart_rows(session, url, c["form_data"])}
                                       for c in charts]})
     finally:
         driver.quit()

@@ -4,10 +4,12 @@
 Superset's pins clash with Dagster's, so it lives in .superset/venv, installed once (`make run` never needs it).
 Its metadata is SQLite in .superset/home; the secret key, the admin password and the warehouse login's password are
 generated at first start into .superset/secrets.env (mode 0600, git-ignored). The warehouse connection logs in as
-`analytics_superset`, a member of analytics_bi_reader (the marts and public views of every tenant, nothing else):
-what a BI tool may read is decided by the database, not by Superset. Dashboards live in bi/bundle as Superset's YAML
-(datasets, charts, dashboards) and are imported on every `make bi`, overwriting what the UI changed (edit in the UI,
-export, commit the YAML).
+`analytics_superset`, a member of analytics_bi_reader (the marts and public views of every tenant, nothing else);
+a second connection logs in as `analytics_superset_tenant`, a tenant login mapped to one tenant, for the tenant pages:
+what a dashboard may read is decided by the database, not by Superset. Dashboards live in bi/bundle as Superset's YAML
+(the connections at its top, each domain's datasets, charts and dashboards in the domain's folder, imported only
+while the domain is on) and are imported on every `make bi`, overwriting what the UI changed (edit in the UI, export,
+commit the YAML).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from pathlib import Path
 
 from psycopg2 import sql
 
-from .project import PROJECT_ROOT
+from .preflight import domain_enabled
+from .project import DOMAINS, PROJECT_ROOT
+from .security import add_tenant_login
 from .warehouse import ConnectionSettings, WarehouseError
 
 SUPERSET_VERSION = "6.1.0"
@@ -46,6 +50,7 @@ CONFIG = PROJECT_ROOT / "bi" / "superset_config.py"
 DEFAULT_PORT = 8088
 BI_LOGIN = "analytics_superset"
 BI_ROLE = "analytics_bi_reader"
+TENANT_LOGIN = "analytics_superset_tenant"
 ADMIN = "admin"
 
 
@@ -75,7 +80,8 @@ def read_secrets() -> dict[str, str]:
     STATE.mkdir(parents=True, exist_ok=True)
     if not SECRETS.exists():
         values = {"SUPERSET_SECRET_KEY": secrets.token_urlsafe(48), "TA_BI_ADMIN_PASSWORD": secrets.token_urlsafe(18),
-                  "TA_BI_LOGIN_PASSWORD": secrets.token_urlsafe(24)}
+                  "TA_BI_LOGIN_PASSWORD": secrets.token_urlsafe(24),
+                  "TA_BI_TENANT_PASSWORD": secrets.token_urlsafe(24)}
         descriptor = os.open(SECRETS, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.writelines(f"{key}={value}\n" for key, value in values.items())
@@ -115,13 +121,60 @@ def add_bi_login(settings: ConnectionSettings, login: str, password: str) -> Non
         conn.close()
 
 
-def render_bundle(settings: ConnectionSettings, target: Path) -> Path:
-    """bi/bundle with the warehouse connection filled in ({{ warehouse_uri }} in databases/*.yaml)."""
-    password = read_secrets()["TA_BI_LOGIN_PASSWORD"]
-    uri = (f"postgresql+psycopg2://{BI_LOGIN}:{password}@{settings.host}:{settings.port}/{settings.database}")
-    shutil.copytree(BUNDLE, target, dirs_exist_ok=True)
+def bi_tenant(settings: ConnectionSettings) -> str:
+    """The tenant the tenant pages show: $TA_BI_TENANT, else the one with the most try-on jobs in the last 7 days."""
+    if os.environ.get("TA_BI_TENANT"):
+        return os.environ["TA_BI_TENANT"]
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select tenant_id from public.tenant_tryon_overview_v "
+                        "order by jobs_last_7d desc, total_jobs desc, tenant_id limit 1")
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    if row is None:
+        raise WarehouseError("no tenant to show on the tenant pages: public.tenant_tryon_overview_v is empty")
+    return str(row[0])
+
+
+def add_bi_tenant_login(settings: ConnectionSettings, tenant: str, password: str) -> None:
+    """The tenant pages' login: a tenant login mapped to `tenant` alone (another tenant it showed before is unmapped)."""
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select 1 from pg_roles where rolname = %s", (TENANT_LOGIN,))
+            if cur.fetchone():
+                cur.execute("delete from analytics_security.tenant_logins where login = %s::regrole "
+                            "and tenant_id <> %s", (TENANT_LOGIN, tenant))
+    finally:
+        conn.close()
+    add_tenant_login(settings, TENANT_LOGIN, tenant, password)
+
+
+def domains_on() -> tuple[str, ...]:
+    return tuple(domain for domain in DOMAINS if domain_enabled(domain))
+
+
+def render_bundle(settings: ConnectionSettings, target: Path, domains: tuple[str, ...]) -> Path:
+    """One import folder: bi/bundle's top (metadata, the BI login's connection) and the folders of `domains`, with
+    the connections filled in ({{ warehouse_uri }}, {{ tenant_warehouse_uri }} in databases/*.yaml)."""
+    values = read_secrets()
+    address = f"{settings.host}:{settings.port}/{settings.database}"
+    uris = {"{{ warehouse_uri }}": f"postgresql+psycopg2://{BI_LOGIN}:{values['TA_BI_LOGIN_PASSWORD']}@{address}",
+            "{{ tenant_warehouse_uri }}":
+                f"postgresql+psycopg2://{TENANT_LOGIN}:{values['TA_BI_TENANT_PASSWORD']}@{address}"}
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BUNDLE / "metadata.yaml", target / "metadata.yaml")
+    shutil.copytree(BUNDLE / "databases", target / "databases", dirs_exist_ok=True)
+    for domain in domains:
+        if (BUNDLE / domain).is_dir():
+            shutil.copytree(BUNDLE / domain, target, dirs_exist_ok=True)
     for path in (target / "databases").glob("*.yaml"):
-        path.write_text(path.read_text(encoding="utf-8").replace("{{ warehouse_uri }}", uri), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        for placeholder, uri in uris.items():
+            text = text.replace(placeholder, uri)
+        path.write_text(text, encoding="utf-8")
     return target
 
 
@@ -145,10 +198,14 @@ def start(settings: ConnectionSettings, log=print) -> str:
         superset("init")
         (HOME / ".initialized").touch()
     add_bi_login(settings, BI_LOGIN, values["TA_BI_LOGIN_PASSWORD"])
-    if BUNDLE.exists() and any(BUNDLE.rglob("*.yaml")):
-        with tempfile.TemporaryDirectory() as folder:
-            superset("import-directory", "--overwrite", str(render_bundle(settings, Path(folder) / "bundle")))
-        log(f"dashboards imported from {BUNDLE.relative_to(PROJECT_ROOT)}")
+    domains = domains_on()
+    if "tryon" in domains:
+        tenant = bi_tenant(settings)
+        add_bi_tenant_login(settings, tenant, values["TA_BI_TENANT_PASSWORD"])
+        log(f"tenant pages show tenant {tenant} (login {TENANT_LOGIN}; another one: TA_BI_TENANT=<tenant id>)")
+    with tempfile.TemporaryDirectory() as folder:
+        superset("import-directory", "--overwrite", str(render_bundle(settings, Path(folder) / "bundle", domains)))
+    log(f"dashboards imported from {BUNDLE.relative_to(PROJECT_ROOT)} ({', '.join(domains)})")
     if not is_running():
         with LOG_FILE.open("a", encoding="utf-8") as handle:
             subprocess.run([str(VENV / "bin" / "gunicorn"), "--workers", "1", "--worker-class", "gthread",

@@ -1,7 +1,8 @@
 """The dashboards as a person sees them (issue 23): Superset started against the test warehouse with the bundle of
 bi/bundle imported, every dashboard opened in headless Chromium after logging in, no chart showing an error, every
-chart's data (Superset's REST API, the chart's own parameters) non-empty, and the KPI cards equal to the marts.
-Superset has its own instance here ($TA_BI_HOME, a free port) and reads the warehouse as the BI login."""
+chart's data (Superset's REST API, the chart's own parameters) non-empty, and the charts' numbers equal to the marts.
+Superset has its own instance here ($TA_BI_HOME, a free port) and reads the warehouse as the BI login, and the tenant
+page as a tenant login: that page shows its tenant's numbers and no other tenant's rows."""
 
 from __future__ import annotations
 
@@ -38,8 +39,11 @@ def recent(warehouse):
 @pytest.fixture(scope="module")
 def superset(recent, tmp_path_factory):
     state = tmp_path_factory.mktemp("superset")
+    # The tenant page shows a middling tenant (not the busiest one the default picks): see the tenant page's test.
+    tenant = fetch(recent, "select tenant_id from marts.tenant_tryon_overview where total_jobs > 0 "
+                           "order by total_jobs, tenant_id")
     env = {**os.environ, **recent.as_env(), "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA,
-           "TA_BI_HOME": str(state), "TA_BI_PORT": str(free_port())}
+           "TA_BI_HOME": str(state), "TA_BI_PORT": str(free_port()), "TA_BI_TENANT": str(tenant[len(tenant) // 2]["tenant_id"])}
 
     def cli(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "orchestration.cli", "bi", *args], cwd=PROJECT_ROOT, env=env,
@@ -61,17 +65,25 @@ def superset(recent, tmp_path_factory):
 
 
 def test_every_dashboard_renders_every_chart_with_data(superset):
-    assert {dashboard["slug"] for dashboard in superset} >= {"tryon-overview"}
+    assert {dashboard["slug"] for dashboard in superset} == {"tryon-overview", "tryon-tenant", "llm-usage"}
     for dashboard in superset:
         assert dashboard["errors"] == [], dashboard
+        # The dashboard's filters (its default days) reach every chart: a filter whose scope did not import shows none.
+        assert dashboard["filtered_charts"] == len(dashboard["charts"]), dashboard
         assert dashboard["charts"] and all(chart["rows"] for chart in dashboard["charts"]), dashboard
+
+
+def shown_charts(report: list[dict]) -> tuple[dict, dict]:
+    """Every chart's rows by name, and the single number of each KPI card."""
+    charts = {chart["name"]: chart["rows"] for dashboard in report for chart in dashboard["charts"]}
+    return charts, {name: next(iter(rows[0].values())) for name, rows in charts.items()
+                    if len(rows) == 1 and len(rows[0]) == 1}
 
 
 def test_the_kpi_cards_show_the_marts_numbers(superset, recent):
     overview = fetch(recent, "select total_jobs, terminal_success_rate_pct, jobs_last_24h, active_tenants_last_30d "
                             "from public.global_tryon_overview_v")[0]
-    charts = {chart["name"]: chart["rows"] for dashboard in superset for chart in dashboard["charts"]}
-    shown = {name: next(iter(rows[0].values())) for name, rows in charts.items() if len(rows) == 1 and len(rows[0]) == 1}
+    charts, shown = shown_charts(superset)
     assert shown["Total jobs"] == overview["total_jobs"]
     assert shown["Jobs in the last 24 hours"] == overview["jobs_last_24h"]
     assert shown["Active tenants, last 30 days"] == overview["active_tenants_last_30d"]
@@ -79,3 +91,46 @@ def test_the_kpi_cards_show_the_marts_numbers(superset, recent):
     reasons = fetch(recent, "select failure_reason_normalized, total_failures from public.global_tryon_failure_reason_v "
                            "order by total_failures desc, failure_reason_normalized limit 10")
     assert [row["total_failures"] for row in charts["Top failure reasons"]] == [r["total_failures"] for r in reasons]
+
+
+def test_the_llm_dashboard_shows_the_marts_usage_cost_and_forecast(superset, recent):
+    charts, shown = shown_charts(superset)
+    usage = fetch(recent, "select sum(total_requests) as requests, sum(total_cost_usd) as cost, "
+                          "sum(total_savings_usd) as savings from public.usage_aggregations_daily")[0]
+    assert shown["Requests"] == usage["requests"]
+    assert float(shown["Cost (USD)"]) == pytest.approx(float(usage["cost"]))
+    assert float(shown["Savings by caching (USD)"]) == pytest.approx(float(usage["savings"]))
+    forecast = fetch(recent, "select sum(projected_month_cost_usd) as projected from public.usage_cost_forecast")[0]
+    assert float(shown["Projected cost this month (USD)"]) == pytest.approx(float(forecast["projected"]))
+    models = fetch(recent, "select provider, model, sum(total_cost_usd) as cost from public.usage_aggregations_daily_by_model "
+                           "group by provider, model order by cost desc limit 10")
+    assert [(row["provider"], row["model"]) for row in charts["Top models by cost"]] == \
+        [(row["provider"], row["model"]) for row in models]
+    assert [float(row["cost (USD)"]) for row in charts["Top models by cost"]] == \
+        pytest.approx([float(row["cost"]) for row in models])
+
+
+def test_the_tenant_page_shows_its_tenant_and_no_other(superset, recent):
+    """The tenant page's connection logs in as a tenant login: its numbers are that tenant's, its tables hold no other
+    tenant's rows (row-level security in the database; Superset sends no tenant filter)."""
+    tenant = fetch(recent, "select tenant_id from analytics_security.tenant_logins "
+                           "where login = 'analytics_superset_tenant'::regrole")
+    assert len(tenant) == 1
+    tenant = tenant[0]["tenant_id"]
+    charts, shown = shown_charts(superset)
+    mine = fetch(recent, "select * from marts.tenant_tryon_overview where tenant_id = %s", (tenant,))[0]
+    busiest = fetch(recent, "select max(total_jobs) as jobs from marts.tenant_tryon_overview")[0]["jobs"]
+    assert shown["Your jobs"] == mine["total_jobs"] and shown["Your jobs in the last 7 days"] == mine["jobs_last_7d"]
+    assert shown["Your available credits"] == mine["available_credits"]
+    assert float(shown["Your terminal success rate (%)"]) == pytest.approx(mine["terminal_success_rate_pct"])
+    daily = fetch(recent, "select sum(completed_jobs) as completed, count(*) as days from marts.tenant_tryon_daily "
+                          "where tenant_id = %s", (tenant,))[0]
+    per_day = charts["Your jobs per day by outcome"]
+    assert len(per_day) == daily["days"] and sum(row["completed"] for row in per_day) == daily["completed"]
+    models = fetch(recent, "select model, total_jobs from marts.tenant_tryon_model_performance where tenant_id = %s "
+                           "order by total_jobs desc, model", (tenant,))
+    assert sorted((row["model"], row["total_jobs"]) for row in charts["Your models"]) == \
+        sorted((row["model"], row["total_jobs"]) for row in models)
+    # The page shows a tenant that is not the busiest: had its login read every tenant, its cards (MAX over the view)
+    # would show the busiest tenant's total.
+    assert mine["total_jobs"] < busiest
