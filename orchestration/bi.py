@@ -22,11 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from psycopg2 import sql
 
+from .local_http import answers, wait_for
 from .preflight import domain_enabled
 from .project import DOMAINS, PROJECT_ROOT
 from .security import add_tenant_login
@@ -179,11 +179,7 @@ def render_bundle(settings: ConnectionSettings, target: Path, domains: tuple[str
 
 
 def is_running() -> bool:
-    try:
-        with urllib.request.urlopen(f"{url()}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
+    return answers(f"{url()}/health")
 
 
 def start(settings: ConnectionSettings, log=print) -> str:
@@ -212,11 +208,9 @@ def start(settings: ConnectionSettings, log=print) -> str:
                             "--threads", "8", "--bind", f"127.0.0.1:{port()}", "--timeout", "120", "--pid",
                             str(PID_FILE), "--daemon", "superset.app:create_app()"],
                            env=environment(), stdout=handle, stderr=subprocess.STDOUT, check=True)
-        deadline = time.monotonic() + 120
-        while not is_running():
-            if time.monotonic() > deadline:
-                raise WarehouseError(f"Superset did not answer on {url()} within 120 s; see {LOG_FILE}")
-            time.sleep(1)
+        failure = wait_for(f"{url()}/health", 120)
+        if failure:
+            raise WarehouseError(f"Superset: {failure}; see {LOG_FILE}")
     return url()
 
 

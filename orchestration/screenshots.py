@@ -15,16 +15,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .local_http import free_port, wait_for
 from .project import PROJECT_ROOT, dbt_executable
 
 # The pages, by file name: (server, path). The mart is an incremental one, so its partitions mean something.
@@ -53,24 +51,10 @@ def chromium() -> str:
     raise SystemExit("error: no Chromium found: install Debian's chromium (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for(url: str, seconds: float, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise SystemExit(f"error: the server for {url} exited (status {process.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"error: {url} did not answer within {seconds:.0f} s")
+    failure = wait_for(url, seconds, process)
+    if failure:
+        raise SystemExit(f"error: {failure}")
 
 
 @contextlib.contextmanager

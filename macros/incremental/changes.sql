@@ -51,13 +51,20 @@
     its time has passed, so an incremental run holds it exactly as a full refresh does (the watermark ignores it). -#}
 {% macro changed_since_last_run(changed_column, watermark_column) -%}
     {%- if has_partition_window() -%}
-        (({{ changed_column }} >= {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
-                                                timestamp_literal(run_var('window_start') ~ 'T00:00:00+00:00')) }}
+        (({{ changed_column }} >= {{ window_lookback_start() }}
             and {{ changed_column }} < {{ timestamp_literal(run_var('window_end') ~ 'T00:00:00+00:00') }})
             or {{ changed_column }} > {{ timestamp_literal(run_started_iso()) }})
     {%- else -%}
         {{ changed_column }} >= {{ lookback_start(watermark_column) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The earliest change a partition window's run reads: the window's start minus the lookback (late rows that landed
+    before the window but belong to it). Incremental models and the tests scoped to a run (macros/tests/run_scope.sql)
+    both start here. -#}
+{% macro window_lookback_start() -%}
+    {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
+                   timestamp_literal(run_var('window_start') ~ 'T00:00:00+00:00')) }}
 {%- endmacro %}
 
 {#- column is one of the values query returns. On PostgreSQL `column = any(array(query))`: the query becomes an

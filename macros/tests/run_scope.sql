@@ -77,8 +77,7 @@
 {#- A change time in this run's window (with the lookback before it that the run also applies) or later: a unit or
     entity the run changed may also have changed since (a backfill of an older day), so no upper bound. -#}
 {% macro changed_in_or_after_window(column) -%}
-    {{ column }} >= {{ dbt.dateadd('hour', -1 * (var('incremental_lookback_hours') | int),
-                                   timestamp_literal(run_var('window_start') ~ 'T00:00:00+00:00')) }}
+    {{ column }} >= {{ window_lookback_start() }}
 {%- endmacro %}
 
 {#- The units of source_name in a change manifest that changes in this run's window touched (the manifest stamps a

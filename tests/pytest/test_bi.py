@@ -18,7 +18,7 @@ from conftest import LLM_RAW_SCHEMA, RAW_SCHEMA, Dbt, fetch, sampled_database
 from orchestration import bi
 from orchestration.project import PROJECT_ROOT
 from orchestration.sample_data import SampleSpec
-from orchestration.screenshots import free_port
+from orchestration.local_http import free_port
 
 pytestmark = pytest.mark.skipif(
     not (bi.VENV / ".installed").exists() or not shutil.which("chromedriver"),
