@@ -1,5 +1,9 @@
+{#- No nested loops: a changed entity's versions are found by `id = any(array(...))` and joined back on the id; the
+    planner estimates the array at 10 rows, and a nested loop over 350,000 changed jobs (10M jobs, one day of changes)
+    re-probed the whole array per row for over 12 minutes (macros/models/local_setting.sql). -#}
 {{
     config(**incremental_config(
+        pre_hook=["{{ local_setting('enable_nestloop', 'off') }}"],
         unique_key=['source_name', 'created_day_utc'],
         partition_day=none,
         indexes=[
