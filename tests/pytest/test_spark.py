@@ -1,9 +1,11 @@
 """The same models on Apache Spark (dbt-spark, `method: session`) give the marts PostgreSQL gives, row for row.
 
 The raw tables are copied from the test PostgreSQL into Spark (orchestration/spark.py), so both engines read the
-same rows. Round one: a full build on both. Round two: the foundation's raw mutations (status transitions, late
-and duplicate rows, re-deliveries that move a request to another hour; test_incremental_equals_full_refresh.mutate)
-are applied in PostgreSQL and copied again, then both engines run incrementally. Counts, sums and every other exact
+same rows. Round one: a full build on both (on Spark with its data tests, so their SQL is checked there too). Round
+two: the foundation's raw mutations (status transitions, late and duplicate rows, re-deliveries that move a request to
+another hour; test_incremental_equals_full_refresh.mutate) are applied in PostgreSQL and copied again, then both
+engines run the models incrementally: the comparison is the check (the same data tests ran in round one, and run on
+PostgreSQL's incremental state in the other modules). Counts, sums and every other exact
 value must be equal; floating-point rates within 1e-9 (relative).
 
 Skipped, with the reason, only when Spark cannot run here (no Java runtime, or the spark extra missing).
@@ -180,7 +182,7 @@ def test_spark_builds_the_same_marts_full_and_incremental(sample_loaded, dbt, sp
     changed = newest_change(settings) + dt.timedelta(hours=1)
     mutate(settings, changed_at=changed.isoformat(), salt="spark")
     as_of = (changed + dt.timedelta(hours=1)).isoformat()
-    dbt("build", as_of=as_of)
+    dbt("run", as_of=as_of)
     spark.load_raw()
-    spark.dbt("build", as_of=as_of)
+    spark.dbt("run", as_of=as_of)
     compare(postgres_marts(settings), spark.marts())
