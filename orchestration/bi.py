@@ -24,12 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from psycopg2 import sql
-
 from .local_http import answers, wait_for
-from .preflight import domain_enabled
-from .project import DOMAINS, PROJECT_ROOT
-from .security import add_tenant_login
+from .preflight import enabled_domains
+from .project import PROJECT_ROOT
+from .security import add_bi_login, add_tenant_login
 from .warehouse import ConnectionSettings, WarehouseError
 
 SUPERSET_VERSION = "6.1.0"
@@ -49,7 +47,6 @@ BUNDLE = PROJECT_ROOT / "bi" / "bundle"
 CONFIG = PROJECT_ROOT / "bi" / "superset_config.py"
 DEFAULT_PORT = 8088
 BI_LOGIN = "analytics_superset"
-BI_ROLE = "analytics_bi_reader"
 TENANT_LOGIN = "analytics_superset_tenant"
 ADMIN = "admin"
 
@@ -104,23 +101,6 @@ def superset(*args: str) -> None:
         raise WarehouseError(f"superset {args[0]} failed (exit {done.returncode}); see {LOG_FILE}")
 
 
-def add_bi_login(settings: ConnectionSettings, login: str, password: str) -> None:
-    """A BI login: a member of analytics_bi_reader only (created, or its password set). Needs one dbt build first."""
-    conn = settings.connect()
-    try:
-        with conn.cursor() as cur:
-            cur.execute("select 1 from pg_roles where rolname = %s", (BI_ROLE,))
-            if cur.fetchone() is None:
-                raise WarehouseError(f"role {BI_ROLE} is missing: run a dbt build first (make run)")
-            cur.execute("select 1 from pg_roles where rolname = %s", (login,))
-            verb = "alter" if cur.fetchone() else "create"
-            cur.execute(sql.SQL(verb + " role {} login password {}").format(sql.Identifier(login),
-                                                                            sql.Literal(password)))
-            cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(BI_ROLE), sql.Identifier(login)))
-    finally:
-        conn.close()
-
-
 def bi_tenant(settings: ConnectionSettings) -> str:
     """The tenant the tenant pages show: $TA_BI_TENANT, else the one with the most try-on jobs in the last 7 days."""
     if os.environ.get("TA_BI_TENANT"):
@@ -150,10 +130,6 @@ def add_bi_tenant_login(settings: ConnectionSettings, tenant: str, password: str
     finally:
         conn.close()
     add_tenant_login(settings, TENANT_LOGIN, tenant, password)
-
-
-def domains_on() -> tuple[str, ...]:
-    return tuple(domain for domain in DOMAINS if domain_enabled(domain))
 
 
 def render_bundle(settings: ConnectionSettings, target: Path, domains: tuple[str, ...]) -> Path:
@@ -194,7 +170,7 @@ def start(settings: ConnectionSettings, log=print) -> str:
         superset("init")
         (HOME / ".initialized").touch()
     add_bi_login(settings, BI_LOGIN, values["TA_BI_LOGIN_PASSWORD"])
-    domains = domains_on()
+    domains = enabled_domains()
     if "tryon" in domains:
         tenant = bi_tenant(settings)
         add_bi_tenant_login(settings, tenant, values["TA_BI_TENANT_PASSWORD"])

@@ -16,7 +16,7 @@ import click
 from .locking import dbt_build_lock
 from .project import DOMAINS, LAYOUTS, PROJECT_ROOT, dbt_executable, ensure_profiles
 from .sample_data import LLM, TRYON, SampleSpec, load_sample_data
-from .security import add_tenant_login, bootstrap, grant_raw_read
+from .security import BI_READER_ROLE, add_tenant_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
 
 
@@ -417,8 +417,9 @@ def bi_command(action: str) -> None:
         _say("Superset stopped" if bi.stop() else "Superset was not running")
         return
     address = bi.start(connection(), log=_say)
-    _say(f"Superset is up at {address}: log in as {bi.ADMIN}, password TA_BI_ADMIN_PASSWORD in "
-         f"{bi.SECRETS.relative_to(PROJECT_ROOT) if bi.SECRETS.is_relative_to(PROJECT_ROOT) else bi.SECRETS}; it reads the warehouse as {bi.BI_LOGIN} ({bi.BI_ROLE})")
+    secrets = bi.SECRETS.relative_to(PROJECT_ROOT) if bi.SECRETS.is_relative_to(PROJECT_ROOT) else bi.SECRETS
+    _say(f"Superset is up at {address}: log in as {bi.ADMIN}, password TA_BI_ADMIN_PASSWORD in {secrets}; it reads "
+         f"the warehouse as {bi.BI_LOGIN} (role {BI_READER_ROLE})")
 
 
 @cli.command("screenshots")

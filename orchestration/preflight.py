@@ -21,6 +21,10 @@ def domain_enabled(domain: str) -> bool:
     return os.environ.get(f"TA_{domain.upper()}_ENABLED", "true").strip().lower() == "true"
 
 
+def enabled_domains() -> tuple[str, ...]:
+    return tuple(domain for domain in DOMAINS if domain_enabled(domain))
+
+
 def required_columns(domain: str, root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
     """Table -> the columns the domain's dbt sources declare and do not mark optional."""
     path = root / "models" / "staging" / domain / f"_{domain}__sources.yml"

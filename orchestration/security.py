@@ -17,6 +17,7 @@ from .warehouse import ConnectionSettings, WarehouseError
 
 OWNER_ROLE = "analytics_owner"
 TENANT_ROLE = "analytics_tenant"
+BI_READER_ROLE = "analytics_bi_reader"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -117,5 +118,23 @@ def add_tenant_login(settings: ConnectionSettings, login: str, tenant_id: str, p
                 (login, tenant),
             )
         conn.commit()
+    finally:
+        conn.close()
+
+
+def add_bi_login(settings: ConnectionSettings, login: str, password: str) -> None:
+    """A BI login: a member of analytics_bi_reader only (created, or its password set). Needs one dbt build first."""
+    _identifier(login, "login name")
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select 1 from pg_roles where rolname = %s", (BI_READER_ROLE,))
+            if cur.fetchone() is None:
+                raise WarehouseError(f"role {BI_READER_ROLE} is missing: run a dbt build first (make run)")
+            cur.execute("select 1 from pg_roles where rolname = %s", (login,))
+            verb = "alter" if cur.fetchone() else "create"
+            cur.execute(sql.SQL(verb + " role {} login password {}").format(sql.Identifier(login),
+                                                                            sql.Literal(password)))
+            cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(BI_READER_ROLE), sql.Identifier(login)))
     finally:
         conn.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import fetch
+from test_llm_metrics import close as close_within
 
 from orchestration.project import PROJECT_ROOT
 
@@ -37,6 +38,10 @@ def mf(built, dbt, tmp_path_factory):
     return query
 
 
+def close(actual, expected) -> bool:
+    return close_within(actual, expected, 1e-9)
+
+
 def number(text: str) -> Decimal | None:
     return None if text in ("", None) else Decimal(text)
 
@@ -50,12 +55,6 @@ def count(text: str) -> int:
 
 def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
-
-
-def close(actual, expected) -> bool:
-    if actual is None or expected is None:
-        return actual is None and expected is None
-    return abs(Decimal(actual) - Decimal(str(expected))) <= Decimal("1e-6") * max(1, abs(Decimal(str(expected))))
 
 
 def test_tryon_jobs_and_success_rate_per_day_equal_the_global_daily_mart(built, mf):

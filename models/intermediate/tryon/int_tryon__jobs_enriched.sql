@@ -1,7 +1,5 @@
 -- depends_on: {{ ref('base_tryon__job_versions') }}
-{#- No nested loops: a changed entity's versions are found by `id = any(array(...))` and joined back on the id; the
-    planner estimates the array at 10 rows, and a nested loop over 350,000 changed jobs (10M jobs, one day of changes)
-    re-probed the whole array per row for over 12 minutes (macros/models/local_setting.sql). -#}
+{#- No nested loops: changed ids are looked up and joined back (macros/models/local_setting.sql). -#}
 {{
     config(**incremental_config(
         pre_hook=["{{ local_setting('enable_nestloop', 'off') }}"],
