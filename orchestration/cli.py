@@ -6,6 +6,7 @@ The Makefile's targets call these commands (`python -m orchestration.cli COMMAND
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import time
@@ -303,7 +304,17 @@ def cmd_bench(scale: float, tenants: int, days: int, tenant_reads: int, database
     config = BenchConfig(scale=scale, tenants=tenants, days=days, tenant_reads=tenant_reads,
                          database=database, report_dir=Path(report_dir), verify=verify,
                          double_history=double_history, log=_say)
-    report = Bench(connection(), config).run()
+    bench = Bench(connection(), config)
+    try:
+        report = bench.run()
+    except BaseException as exc:
+        # What was measured before the failure (an hour of a scale-1.0 run) is kept, not lost with it.
+        partial = config.report_dir / "partial.json"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps({**bench.report, "failed": f"{type(exc).__name__}: {exc}"[:3000]}, indent=2,
+                                      default=str), encoding="utf-8")
+        _say(f"bench stopped ({type(exc).__name__}); what it measured until then: {partial}")
+        raise
     json_path, md_path = write_report(report, config.report_dir)
     print()
     print(md_path.read_text(encoding="utf-8"))
