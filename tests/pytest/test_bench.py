@@ -88,3 +88,23 @@ def test_model_growth_orders_models_by_seconds_added():
     # a grew by 3.0, b by 0.5, c shrank by 1.0; models in only one run are left out.
     assert list(model_growth(before, after).items()) == [("a", [1.0, 4.0]), ("b", [2.0, 2.5]), ("c", [5.0, 4.0])]
     assert model_growth({}, after) == {}
+
+
+def test_the_history_doubling_is_skipped_when_the_servers_disk_cannot_hold_it(tmp_path, monkeypatch):
+    """The doubled history replaces the bench database with ~1.7x the rows and needs room to sort and index: with
+    less than ~2.5x the database's size free (counting the database it drops), it is skipped and the report says why,
+    instead of filling the disk an hour into a run."""
+    import collections
+    import shutil
+
+    usage = collections.namedtuple("usage", "total used free")
+    gib = 2**30
+    fake = Bench.__new__(Bench)
+    fake.sql = lambda query, params=None: [(10 * gib,)] if "pg_database_size" in query else [(str(tmp_path),)]
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(100 * gib, 90 * gib, 14 * gib))
+    assert fake.disk_too_small_for_doubling() == (
+        f"needs about 25 GiB on the server's disk ({tmp_path}); 24 GiB would be free once this database is dropped")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(100 * gib, 80 * gib, 15 * gib))
+    assert fake.disk_too_small_for_doubling() is None
+    fake.sql = lambda query, params=None: [(10 * gib,)] if "pg_database_size" in query else [("/no/such/dir",)]
+    assert fake.disk_too_small_for_doubling() is None  # a server elsewhere: its disk cannot be seen from here
