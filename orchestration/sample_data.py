@@ -29,14 +29,15 @@ class SampleSpec:
     tenants: int = 60
     jobs: int = 200_000
     llm_requests: int = 200_000
+    events: int = 200_000
     days: int = 90
     anchor: dt.datetime = field(default_factory=_default_anchor)
 
     def __post_init__(self) -> None:
         if self.tenants < 6:
             raise ValueError("tenants must be at least 6 (five of them are generated without jobs)")
-        if self.jobs < 1 or self.days < 1 or self.llm_requests < 1:
-            raise ValueError("jobs, llm_requests and days must be positive")
+        if self.jobs < 1 or self.days < 1 or self.llm_requests < 1 or self.events < 1:
+            raise ValueError("jobs, llm_requests, events and days must be positive")
         if self.anchor.tzinfo is None:
             raise ValueError("anchor must be timezone-aware")
 
@@ -51,6 +52,7 @@ def _render(template: str, schema: str, spec: SampleSpec | None = None, growth: 
             tenants=str(int(spec.tenants)),
             jobs=str(int(spec.jobs)),
             requests=str(int(spec.llm_requests)),
+            events=str(int(spec.events)),
             days=str(int(spec.days)),
             anchor="'" + spec.anchor.isoformat() + "'",
             growth=repr(float(growth)),
@@ -78,7 +80,9 @@ TRYON = Domain("tryon", "tryon_raw_tables.sql", "tryon_sample_data.sql", ("tryon
 LLM = Domain("llm", "llm_raw_tables.sql", "llm_sample_data.sql", ("usage_logs", "projects"),
              "usage_logs", lambda s: f"{s.llm_requests:,} LLM gateway requests for the projects of {s.tenants - 5} tenants",
              growth=1.2)
-DOMAINS = {d.name: d for d in (TRYON, LLM)}
+EVENTS = Domain("events", "events_raw_tables.sql", "events_sample_data.sql", ("analytics_events", "tenants"),
+                "analytics_events", lambda s: f"{s.events:,} product events for {s.tenants} tenants", growth=1.3)
+DOMAINS = {d.name: d for d in (TRYON, LLM, EVENTS)}
 
 
 def rows_for_history(rows: int, days: int, longer_days: int, domain: Domain) -> int:
