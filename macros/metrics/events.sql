@@ -1,0 +1,60 @@
+{#- ===== Product events (spec 002): how a raw event is read. Each rule is written here once. ===== -#}
+
+{#- The eight sources spec 002 names; anything else (after trimming and lower-casing) is 'unknown'. -#}
+{% macro event_sources() -%}
+    {{ return(['app', 'api', 'webhook', 'job', 'payments', 'files', 'builder', 'agent']) }}
+{%- endmacro %}
+
+{% macro normalize_event_source(raw_source) -%}
+    case
+        when lower(trim({{ raw_source }})) in {{ sql_list(event_sources()) }} then lower(trim({{ raw_source }}))
+        else 'unknown'
+    end
+{%- endmacro %}
+
+{#- An event name as the spec writes them (domain.action, lower case): trimmed, lower-cased, spaces around dots
+    removed and other runs of spaces made one underscore ('Auth . User Login ' -> 'auth.user_login'). -#}
+{% macro normalize_event_name(raw_event) -%}
+    {%- set dotted = regexp_replace_all_ci('lower(trim(' ~ raw_event ~ '))', '\\s*\\.\\s*', '.') -%}
+    {{ regexp_replace_all_ci(dotted, '\\s+', '_') }}
+{%- endmacro %}
+
+{#- True when a (normalised) name is not of the spec's domain.action form. -#}
+{% macro is_not_domain_action(event_name) -%}
+    not {{ regexp_matches_ci(event_name, '^[a-z0-9_-]+([.][a-z0-9_-]+)+$') }}
+{%- endmacro %}
+
+{#- A client IP address reduced to its network (README, "Privacy"): IPv4 to its /24 (a.b.c.0), IPv6 to its /48 (the
+    first three groups, then '::'); anything that is not an address is null. -#}
+{% macro truncate_ip(raw_ip) -%}
+    {%- set ip = 'lower(trim(' ~ raw_ip ~ '))' -%}
+    {%- set v4 = '^' ~ pii_patterns()['ipv4'] | replace('\\m', '') | replace('\\M', '') ~ '$' -%}
+    case
+        when {{ regexp_matches_ci(ip, v4) }} then {{ regexp_replace_all_ci(ip, '[.][0-9]+$', '.0') }}
+        when {{ regexp_matches_ci(ip, '^[0-9a-f:]+$') }} and {{ regexp_matches_ci(ip, pii_patterns()['ipv6']) }}
+            then {{ ipv6_prefix_48(ip) }}
+    end
+{%- endmacro %}
+
+{#- The /48 of an IPv6 address written with hex groups: the groups before '::' (all of them without one), the first
+    three of those, then '::'. -#}
+{% macro ipv6_prefix_48(ip) -%}
+    {{ return(adapter.dispatch('ipv6_prefix_48', 'tenant_analytics')(ip)) }}
+{%- endmacro %}
+
+{% macro postgres__ipv6_prefix_48(ip) -%}
+    array_to_string((string_to_array(split_part({{ ip }}, '::', 1), ':'))[1:3], ':') || '::'
+{%- endmacro %}
+
+{% macro default__ipv6_prefix_48(ip) -%}
+    concat(array_join(slice(split(split({{ ip }}, '::')[0], ':'), 1, 3), ':'), '::')
+{%- endmacro %}
+
+{#- A user id that looks like personal data (an email used as the id) becomes a stable pseudonym, so distinct users
+    stay distinct and the address is gone. -#}
+{% macro pseudonymize_user_id(raw_user_id) -%}
+    case
+        when {{ has_pii(raw_user_id) }} then concat('user_', {{ dbt.hash(raw_user_id) }})
+        else {{ raw_user_id }}
+    end
+{%- endmacro %}
