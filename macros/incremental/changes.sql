@@ -202,16 +202,16 @@
     named entity_column) with its UTC creation day as source_day; in an incremental run, only the rows on the days
     that changed and the day standing for "no creation time" (the model's `recompute` units, `always` included: such a
     row may have no change time either; only bad rows are there, and the day index reads just them). Rows without an
-    id rank among themselves and are read on those days too. -#}
-{% macro rows_on_changed_days(relation, entity_column, versions) -%}
+    id rank among themselves and are read on those days too. time_column: the rows' creation time. -#}
+{% macro rows_on_changed_days(relation, entity_column, versions, time_column='created_at') -%}
     select
         *,
-        {{ version_day('created_at') }} as source_day
+        {{ version_day(time_column) }} as source_day
     from {{ relation }}
     {%- if is_incremental() %}
     {%- set days = recomputed_units() %}
     where ({{ is_entity_in_units(entity_column, versions, 'created_day_utc', days) }} or {{ entity_column }} is null)
-      and {{ in_subquery(version_day('created_at'), days) }}
+      and {{ in_subquery(version_day(time_column), days) }}
     {%- endif %}
 {%- endmacro %}
 

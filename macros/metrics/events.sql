@@ -58,3 +58,33 @@
         else {{ raw_user_id }}
     end
 {%- endmacro %}
+
+{#- The quota metrics of a set of events (columns tenant_id, created_day_utc, event, props, source_changed_at) per
+    tenant and day, as the mapping (seeds/event_usage_metrics.csv: event, metric, measure, prop, unit_divisor) says:
+    measure 'count' counts the events, 'sum' adds up their numeric property `prop` and divides by unit_divisor,
+    rounding up (a started unit counts); meta holds the exact sum. A property that is missing or not a number adds
+    nothing. -#}
+{% macro usage_metric_counts(events, mapping) -%}
+    select
+        e.tenant_id,
+        e.created_day_utc,
+        m.metric,
+        cast(case
+            when min(m.measure) = 'count' then count(*)
+            else ceil(coalesce(sum({{ numeric_prop('e.props', 'm.prop') }}), 0) / max(m.unit_divisor))
+        end as bigint) as usage_count,
+        case
+            when min(m.measure) = 'count' then cast('{}' as jsonb)
+            else jsonb_build_object('sum_of', min(m.prop), 'sum', coalesce(sum({{ numeric_prop('e.props', 'm.prop') }}), 0),
+                                    'unit_divisor', max(m.unit_divisor))
+        end as meta,
+        max(e.source_changed_at) as last_source_changed_at
+    from {{ events }} as e
+    inner join {{ mapping }} as m on e.event = m.event
+    group by e.tenant_id, e.created_day_utc, m.metric
+{%- endmacro %}
+
+{#- A numeric property of a JSON object, null when missing or not a number. -#}
+{% macro numeric_prop(props, key) -%}
+    case when jsonb_typeof({{ props }} -> {{ key }}) = 'number' then cast({{ props }} ->> {{ key }} as numeric) end
+{%- endmacro %}

@@ -75,7 +75,7 @@ placed as (
         'user_' || t.tenant_n || '_' || (1 + floor((3 + t.tenant_n % 40) * power(t.r_user, 1.8)))::int as user_name,
         case t.event_name
             when 'files.uploaded' then jsonb_build_object(
-                'file_id', md5('file:' || t.i), 'size_bytes', floor(1024 * power(2, 24 * t.r_props))::bigint,
+                'file_id', md5('file:' || t.i), 'size_bytes', floor(1024 * power(2, 18 * t.r_props))::bigint,
                 'content_type', (array['image/png', 'image/jpeg', 'application/pdf', 'video/mp4'])[1 + (t.i % 4)::int])
             when 'business.order.completed' then jsonb_build_object(
                 'order_id', 'ord_' || t.i, 'amount', round((5 + 495 * t.r_props)::numeric, 2), 'items_count', 1 + t.i % 6)
@@ -134,14 +134,17 @@ select md5('event:{seed}:quiet:' || n || ':' || k)::uuid, md5('tenant:{seed}:' |
 from generate_series({tenants} - 2, {tenants} - 1) as n
 cross join generate_series(1, 3) as k;
 
--- A build burst: the busiest tenant completes 250 builds in one day, five days ago (above the spec's default
--- builds_daily quota of 200).
+-- A build burst: the busiest tenant starts and completes 250 builds in one day, five days ago (above the spec's
+-- default builds_daily quota of 200).
 insert into {schema}.analytics_events (id, tenant_id, user_id, source, event, ts, props, ip, request_id)
-select md5('event:{seed}:burst:' || k)::uuid, md5('tenant:{seed}:1')::uuid, 'user_1_' || (1 + k % 5), 'builder',
-       'builder.generate.completed',
-       date_trunc('day', {anchor}::timestamptz) - interval '5 days' + make_interval(secs => k * 300),
-       jsonb_build_object('duration_ms', 5000 + k), '10.1.1.' || (k % 256), 'req_burst_' || k
+select md5('event:{seed}:burst:' || step || ':' || k)::uuid, md5('tenant:{seed}:1')::uuid, 'user_1_' || (1 + k % 5),
+       'builder', 'builder.generate.' || step,
+       date_trunc('day', {anchor}::timestamptz) - interval '5 days' + make_interval(secs => k * 300)
+           + case when step = 'completed' then interval '90 seconds' else interval '0 seconds' end,
+       case when step = 'completed' then jsonb_build_object('duration_ms', 90000) else '{{}}'::jsonb end,
+       '10.1.1.' || (k % 256), 'req_burst_' || k
 from generate_series(1, 250) as k
+cross join (values ('started'), ('completed')) as steps (step)
 where {days} > 6;
 
 -- Re-delivered events: the same event (same id) landing again, as an at-least-once pipeline delivers it.
