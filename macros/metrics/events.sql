@@ -88,3 +88,16 @@
 {% macro numeric_prop(props, key) -%}
     case when jsonb_typeof({{ props }} -> {{ key }}) = 'number' then cast({{ props }} ->> {{ key }} as numeric) end
 {%- endmacro %}
+
+{#- How many raw events are dated after as_of (a clock ahead), from the versions view: they lie on as_of's UTC day
+    or later, so the day index reads just those days. -#}
+{% macro events_after_as_of(versions) -%}
+    select cast(count(*) as bigint) from {{ versions }}
+    where created_day_utc >= {{ utc_day(as_of()) }} and ts > {{ as_of() }}
+{%- endmacro %}
+
+{#- The trailing windows of spec 002's KPIs, in whole UTC days ending with as_of's day: today (1 day), week (7),
+    month (30). `day` is a date column. -#}
+{% macro in_trailing_days(day, days) -%}
+    ({{ day }} <= {{ utc_day(as_of()) }} and {{ day }} > {{ dbt.dateadd('day', -1 * days, utc_day(as_of())) }})
+{%- endmacro %}
