@@ -1,4 +1,9 @@
-{{ config(alias='analytics_daily_usage') }}
+{{
+    config(
+        alias='analytics_daily_usage',
+        post_hook=["{{ create_analytics_usage_function(this) }}"],
+    )
+}}
 
 select
     tenant_id,
