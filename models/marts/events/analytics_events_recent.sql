@@ -1,0 +1,47 @@
+-- depends_on: {{ ref('int_events__changed_units') }}
+{{
+    config(**incremental_config(
+        unique_key='created_day_utc',
+        partition_day='created_day_utc',
+        indexes=[
+            {'columns': ['tenant_id', 'ts', 'event_id'], 'unique': true},
+            {'columns': ['tenant_id', 'event', 'ts']},
+            {'columns': ['created_day_utc']},
+        ],
+        recompute={
+            'manifest': 'int_events__changed_units',
+            'source': 'analytics_events',
+            'unit': 'created_day_utc',
+            'column': 'created_day_utc',
+        },
+    ))
+}}
+
+-- One row per event of the last var events_list_days UTC days before as_of (and any dated later), as a tenant may
+-- see it: spec 002's events list (/api/analytics/events) and CSV export read it, under row-level security. Personal
+-- data is gone (staging): props masked, the IP reduced to its network, personal user ids pseudonymised.
+with events as (
+    select * from {{ ref('stg_events__events') }}
+    where created_day_utc > {{ dbt.dateadd('day', -1 * (var('events_list_days') | int), utc_day(as_of())) }}
+    {% if is_incremental() %}
+        and {{ in_recomputed_units('created_day_utc') }}
+    {% endif %}
+),
+
+final as (
+    select
+        event_id,
+        tenant_id,
+        user_id,
+        source,
+        event,
+        ts,
+        created_day_utc,
+        props,
+        ip_prefix,
+        request_id,
+        source_changed_at as last_source_changed_at
+    from events
+)
+
+select * from final
