@@ -44,3 +44,77 @@
     grant execute on function {{ signature }} to {{ adapter.quote(role) }};
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    analytics_events_page(p_from, p_to, p_event, p_source, p_limit, p_cursor) (spec 002, GET /api/analytics/events):
+    the caller's events with ts in [p_from, p_to] (UTC days, inclusive), newest first, optionally of one event name and
+    one source, at most p_limit (1..1000, default 100), as the endpoint's `data` object {"events": [...], "has_more":
+    bool, "next_cursor": text}. Keyset pagination: p_cursor is the previous page's next_cursor, '<ts>|<id>' (the last
+    event's time and id, so events sharing a time are neither skipped nor repeated), or a bare timestamp as in the
+    spec's example (events strictly before it). Each event: id, user_id, source, event, ts, props (masked), ip (its
+    network), request_id. SECURITY INVOKER over the public view: a tenant gets its own events only.
+-#}
+{% macro create_analytics_events_page_function(view) -%}
+    {{ return(adapter.dispatch('create_analytics_events_page_function', 'tenant_analytics')(view)) }}
+{%- endmacro %}
+
+{% macro default__create_analytics_events_page_function(view) -%}
+    select 1
+{%- endmacro %}
+
+{% macro postgres__create_analytics_events_page_function(view) -%}
+    {%- set fn = adapter.quote(view.schema) ~ '.analytics_events_page' -%}
+    {%- set signature = fn ~ '(date, date, text, text, integer, text)' -%}
+    drop function if exists {{ signature }};
+    create function {{ fn }}(p_from date, p_to date, p_event text default null, p_source text default null,
+                             p_limit integer default 100, p_cursor text default null)
+    returns jsonb
+    language sql
+    stable
+    security invoker
+    set search_path = pg_catalog, pg_temp
+    as $fn$
+        with params as (
+            select
+                least(greatest(coalesce(p_limit, 100), 1), 1000) as page_size,
+                case when p_cursor is not null then split_part(p_cursor, '|', 1)::timestamptz end as cursor_ts,
+                case when p_cursor like '%|%' then split_part(p_cursor, '|', 2)::uuid end as cursor_id
+        ),
+
+        page as (
+            select e.*
+            from {{ view }} as e, params as p
+            where e.created_day_utc >= p_from and e.created_day_utc <= p_to
+              and (p_event is null or e.event = p_event)
+              and (p_source is null or e.source = p_source)
+              and (p.cursor_ts is null
+                   or (p.cursor_id is null and e.ts < p.cursor_ts)
+                   or (p.cursor_id is not null and (e.ts, e.event_id) < (p.cursor_ts, p.cursor_id)))
+            order by e.ts desc, e.event_id desc
+            limit (select page_size + 1 from params)
+        ),
+
+        numbered as (
+            select page.*, row_number() over (order by ts desc, event_id desc) as n from page
+        )
+
+        select jsonb_build_object(
+            'events', coalesce((
+                select jsonb_agg(jsonb_build_object(
+                    'id', event_id, 'user_id', user_id, 'source', source, 'event', event, 'ts', ts, 'props', props,
+                    'ip', ip_prefix, 'request_id', request_id) order by n)
+                from numbered where n <= (select page_size from params)), '[]'::jsonb),
+            'has_more', exists (select 1 from numbered where n > (select page_size from params)),
+            'next_cursor', (
+                select to_char(ts at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || event_id
+                from numbered where n = (select page_size from params)
+                  and exists (select 1 from numbered where n > (select page_size from params)))
+        )
+    $fn$;
+    comment on function {{ signature }} is
+        'Spec 002: the caller''s events, newest first, keyset-paginated, as GET /api/analytics/events answers. Reads as the caller (tenant isolation applies).';
+    revoke all on function {{ signature }} from public;
+    {%- for role in access_grantees(model.config) %}
+    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
+    {%- endfor %}
+{%- endmacro %}
