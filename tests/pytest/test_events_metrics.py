@@ -119,20 +119,26 @@ def test_kpis_and_cards_equal_the_raw_events(events_db):
 
 def test_data_quality_counts_the_messy_rows(events_db):
     settings, _ = events_db
-    raw = fetch(settings, f"select id, tenant_id, source, event, props from {SCHEMA}.analytics_events")
+    raw = fetch(settings, f"select id, tenant_id, source, event, jsonb_typeof(props) as props_type "
+                          f"from {SCHEMA}.analytics_events")
     counted = {r["rule"]: r["affected_rows"] for r in fetch(settings, "select * from marts.events_data_quality")}
     ids = Counter(r["id"] for r in raw if r["id"] is not None)
     assert counted["duplicate_event_delivery"] == sum(n - 1 for n in ids.values()) > 0
     assert counted["missing_tenant_id"] == sum(r["tenant_id"] is None for r in raw) > 0
     assert counted["unknown_source"] == sum((r["source"] or "").strip().lower() not in SOURCES for r in raw) > 0
     assert counted["event_name_normalised"] == sum(normalised(r["event"]) != r["event"] for r in raw) > 0
-    assert counted["props_not_object"] == sum(r["props"] is not None and not isinstance(r["props"], dict)
-                                              for r in raw) > 0
+    # JSON null is not an object either (psycopg2 would read it as None, like SQL NULL: the type says which).
+    assert counted["props_not_object"] == sum(r["props_type"] not in (None, "object") for r in raw) > 0
 
 
 def test_late_events_and_redeliveries_apply_incrementally(events_db):
     """Events that land late (within the lookback), re-deliveries and a new day: the incremental run's marts equal
-    the raw events computed again."""
+    the raw events computed again.
+
+    Known to fail as written (to do): an event's change time is its own time, and the sample's clock-ahead events
+    (up to 30 days after the anchor, still before the wall clock) move the watermark past these late events, so only
+    the daily reconciliation (macros/incremental/reconcile.sql, which has no events entry yet) would stamp their
+    days. Run the reconciliation here once it has one, or keep clock-ahead events out of the watermark."""
     settings, dbt = events_db
     later = (ANCHOR + dt.timedelta(hours=20)).isoformat()
     execute(settings, f"""
