@@ -57,12 +57,15 @@ $(VENV)/.spark-installed: $(VENV)/.installed
 		$(VENV)/bin/pip install --quiet -e '.[dev,spark]' && touch $@; \
 	else echo "note: no Java runtime, so no Spark: the Spark comparison test will be skipped"; fi
 
+# The product events (spec 002) do not build on Spark yet (jsonb properties, regular expressions).
+SPARK_ENV = TZ=UTC TA_EVENTS_ENABLED=false
+
 spark-build: spark-setup warehouse-start ## copy the raw tables into local Spark, then dbt build on the spark target
 	@grep -Eq '^ +spark:' profiles.yml || (echo "error: profiles.yml has no 'spark' target (it predates it): copy the spark target from profiles.yml.example, or remove profiles.yml and make writes a new one"; exit 1)
 	$(PY) -m orchestration.cli load-sample
-	$(PY) -m orchestration.spark load-raw
-	DBT_TARGET=spark TZ=UTC $(VENV)/bin/dbt seed --target-path target/spark
-	DBT_TARGET=spark TZ=UTC $(VENV)/bin/dbt build --target-path target/spark
+	$(SPARK_ENV) $(PY) -m orchestration.spark load-raw
+	$(SPARK_ENV) DBT_TARGET=spark $(VENV)/bin/dbt seed --target-path target/spark
+	$(SPARK_ENV) DBT_TARGET=spark $(VENV)/bin/dbt build --target-path target/spark
 
 warehouse-start: setup ## start the embedded PostgreSQL (idempotent)
 	$(PY) -m orchestration.cli warehouse start

@@ -16,7 +16,8 @@ import click
 
 from .locking import dbt_build_lock
 from .project import DOMAINS, LAYOUTS, PROJECT_ROOT, dbt_executable, ensure_profiles
-from .sample_data import LLM, TRYON, SampleSpec, load_sample_data
+from .sample_data import DOMAINS as SAMPLE_DOMAINS
+from .sample_data import SampleSpec, load_sample_data
 from .security import BI_READER_ROLE, add_tenant_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
 
@@ -86,7 +87,7 @@ def cmd_warehouse(action: str) -> None:
 
 def cmd_load_sample(spec: SampleSpec, force: bool = False) -> None:
     settings = connection()
-    for domain in (TRYON, LLM):
+    for domain in SAMPLE_DOMAINS.values():
         schema = LAYOUTS[domain.name].schema
         load_sample_data(settings, schema, spec, force=force, log=_say, domain=domain)
         grant_raw_read(settings, schema)
@@ -218,39 +219,21 @@ def write_run_log(instance, run_id: str) -> Path:
     return path.relative_to(PROJECT_ROOT)
 
 
-def cmd_summary() -> None:
-    settings = connection()
-    conn = settings.connect()
-    try:
-        with conn.cursor() as cur:
-            cur.execute(
-                "select as_of_at, tenants_with_jobs, active_tenants_last_30d, total_jobs, jobs_last_24h,"
-                " completed_jobs, failed_jobs, in_flight_jobs, terminal_success_rate_pct,"
-                " avg_lifecycle_seconds_completed, p95_lifecycle_seconds_completed from public.global_tryon_overview_v"
-            )
-            row = cur.fetchone()
-            cur.execute(
-                "select failure_reason_normalized, total_failures, share_of_failures_pct"
-                " from public.global_tryon_failure_reason_v order by total_failures desc limit 5"
-            )
-            reasons = cur.fetchall()
-            cur.execute("select coalesce(sum(affected_rows), 0) from marts.tryon_data_quality")
-            dq_rows = cur.fetchone()[0]
-            # The totals of spec 001 over the retained daily aggregates (every project of every tenant).
-            cur.execute(
-                "select count(distinct project_id), min(date), max(date), coalesce(sum(total_requests), 0),"
-                " coalesce(sum(cached_requests), 0), 100.0 * sum(cached_requests) / nullif(sum(total_requests), 0),"
-                " coalesce(sum(total_cost_usd), 0), coalesce(sum(total_savings_usd), 0),"
-                " 100.0 * sum(total_savings_usd) / nullif(sum(total_potential_cost_usd), 0)"
-                " from public.usage_aggregations_daily"
-            )
-            llm = cur.fetchone()
-            cur.execute("select coalesce(sum(affected_rows), 0) from marts.llm_data_quality")
-            llm_dq_rows = cur.fetchone()[0]
-    finally:
-        conn.close()
+def _summary_tryon(cur) -> None:
+    cur.execute(
+        "select as_of_at, tenants_with_jobs, active_tenants_last_30d, total_jobs, jobs_last_24h,"
+        " completed_jobs, failed_jobs, in_flight_jobs, terminal_success_rate_pct,"
+        " avg_lifecycle_seconds_completed, p95_lifecycle_seconds_completed from public.global_tryon_overview_v"
+    )
+    row = cur.fetchone()
+    cur.execute(
+        "select failure_reason_normalized, total_failures, share_of_failures_pct"
+        " from public.global_tryon_failure_reason_v order by total_failures desc limit 5"
+    )
+    reasons = cur.fetchall()
+    cur.execute("select coalesce(sum(affected_rows), 0) from marts.tryon_data_quality")
+    dq_rows = cur.fetchone()[0]
     rate = "n/a" if row[8] is None else f"{row[8]:.2f} %"
-    print()
     print("Try-on analytics, global overview (as of {:%Y-%m-%d %H:%M} UTC)".format(row[0]))
     print(f"  tenants with jobs {row[1]:>10,}    active last 30 days {row[2]:>8,}")
     print(f"  total jobs        {row[3]:>10,}    jobs last 24h       {row[4]:>8,}")
@@ -260,13 +243,62 @@ def cmd_summary() -> None:
     for reason, failures, share in reasons:
         print(f"  {reason:<26}{failures:>8,}  {share:5.1f} %")
     print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.tryon_data_quality)")
-    print()
+
+
+def _summary_llm(cur) -> None:
+    # The totals of spec 001 over the retained daily aggregates (every project of every tenant).
+    cur.execute(
+        "select count(distinct project_id), min(date), max(date), coalesce(sum(total_requests), 0),"
+        " coalesce(sum(cached_requests), 0), 100.0 * sum(cached_requests) / nullif(sum(total_requests), 0),"
+        " coalesce(sum(total_cost_usd), 0), coalesce(sum(total_savings_usd), 0),"
+        " 100.0 * sum(total_savings_usd) / nullif(sum(total_potential_cost_usd), 0)"
+        " from public.usage_aggregations_daily"
+    )
+    llm = cur.fetchone()
+    cur.execute("select coalesce(sum(affected_rows), 0) from marts.llm_data_quality")
+    dq_rows = cur.fetchone()[0]
     print(f"LLM gateway usage, {llm[0]:,} projects, UTC days {llm[1]} to {llm[2]} (public.usage_aggregations_daily)")
     hit_rate = "n/a" if llm[5] is None else f"{llm[5]:.2f} %"
     savings_pct = "n/a" if llm[8] is None else f"{llm[8]:.1f} % of the potential cost"
     print(f"  requests          {llm[3]:>10,}    cached              {llm[4]:>8,}    cache hit rate {hit_rate}")
     print(f"  total cost        {llm[6]:>10,.2f} $  total savings     {llm[7]:>10,.2f} $  ({savings_pct})")
-    print(f"Data quality: {llm_dq_rows:,} raw rows handled by a rule (select * from marts.llm_data_quality)")
+    print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.llm_data_quality)")
+
+
+def _summary_events(cur) -> None:
+    # The 30-day KPI cards of spec 002's dashboard, summed over every tenant.
+    cur.execute(
+        "select count(*), coalesce(sum(signups_30d), 0), coalesce(sum(active_users_30d), 0),"
+        " coalesce(sum(completed_builds_30d), 0), coalesce(sum(api_requests_30d), 0) from public.analytics_kpi_cards"
+    )
+    cards = cur.fetchone()
+    cur.execute("select count(distinct tenant_id), min(date), max(date), coalesce(sum(count), 0)"
+                " from public.analytics_daily_usage")
+    usage = cur.fetchone()
+    cur.execute("select coalesce(sum(affected_rows), 0) from marts.events_data_quality")
+    dq_rows = cur.fetchone()[0]
+    print(f"Product events, {usage[0]:,} tenants, UTC days {usage[1]} to {usage[2]} (public.analytics_daily_usage)")
+    print(f"  last 30 days:     signups {cards[1]:>8,}    active users {cards[2]:>8,}    "
+          f"completed builds {cards[3]:>8,}    API requests {cards[4]:>8,}")
+    print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.events_data_quality)")
+
+
+SUMMARIES = {"tryon": _summary_tryon, "llm": _summary_llm, "events": _summary_events}
+
+
+def cmd_summary() -> None:
+    """Each enabled domain's headline numbers, then where to go next."""
+    from .preflight import enabled_domains
+
+    settings = connection()
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            for domain in enabled_domains():
+                print()
+                SUMMARIES[domain](cur)
+    finally:
+        conn.close()
     print()
     print("Next")
     print(f"  psql / BI tool : host {settings.host} port {settings.port} database {settings.database}, as a BI or "
@@ -340,6 +372,8 @@ def _sample_options(command):
         click.option("--llm-requests", type=int,
                      default=lambda: int(os.environ.get("TA_SAMPLE_LLM_REQUESTS", 200_000)),
                      show_default="200000, or $TA_SAMPLE_LLM_REQUESTS", help="LLM gateway requests (spec 001)"),
+        click.option("--events", type=int, default=lambda: int(os.environ.get("TA_SAMPLE_EVENTS", 200_000)),
+                     show_default="200000, or $TA_SAMPLE_EVENTS", help="product events (spec 002)"),
         click.option("--tenants", type=int, default=lambda: int(os.environ.get("TA_SAMPLE_TENANTS", 60)),
                      show_default="60, or $TA_SAMPLE_TENANTS"),
         click.option("--days", type=int, default=90, show_default=True),
@@ -352,9 +386,9 @@ def _sample_options(command):
     return command
 
 
-def _sample_spec(jobs, llm_requests, tenants, days, seed, anchor) -> SampleSpec:
+def _sample_spec(jobs, llm_requests, events, tenants, days, seed, anchor) -> SampleSpec:
     start = dt.datetime.fromisoformat(anchor) if anchor else None
-    return SampleSpec(seed=seed, tenants=tenants, jobs=jobs, llm_requests=llm_requests, days=days,
+    return SampleSpec(seed=seed, tenants=tenants, jobs=jobs, llm_requests=llm_requests, events=events, days=days,
                       **({"anchor": start} if start else {}))
 
 
@@ -445,7 +479,7 @@ def screenshots_command(out: str) -> None:
 
 @cli.command("summary")
 def summary_command() -> None:
-    """Print the global overview, top failure reasons and LLM totals."""
+    """Print each enabled domain's headline numbers (try-on overview, LLM totals, product-event KPI cards)."""
     cmd_summary()
 
 

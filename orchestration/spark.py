@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m orchestration.spark", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("load-raw", help="copy the raw tables of PostgreSQL (libpq variables; schemas from "
-                                    "TA_RAW_SCHEMA / TA_LLM_RAW_SCHEMA) into Spark")
+                                    "TA_RAW_SCHEMA, ...) of the enabled domains into Spark")
     export = sub.add_parser("export", help="write Spark tables to a JSON file")
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("tables", nargs="+")
@@ -166,7 +166,9 @@ def main(argv: list[str] | None = None) -> None:
     if not usable:
         raise SystemExit(f"error: Spark is not usable here: {why}")
     if args.command == "load-raw":
-        schemas = {domain: layout.schema for domain, layout in LAYOUTS.items()}
+        from orchestration.preflight import enabled_domains
+
+        schemas = {domain: LAYOUTS[domain].schema for domain in enabled_domains()}
         copy_raw_tables(ConnectionSettings.from_env(), schemas, log=lambda m: print(f"[tenant-analytics] {m}"))
     else:
         export_tables(args.tables, args.out)

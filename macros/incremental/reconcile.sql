@@ -13,7 +13,9 @@
     {#- Per source: its manifest, version view and per-day rules state (raw rows per day: source_rows), and its staged
         entities, their day, the per-day state counting them and the column that counts them. The second comparison
         catches what the first cannot: deleting an entity's newest version brings an older one back, perhaps on another
-        day whose raw row count did not change. -#}
+        day whose raw row count did not change (events are never updated: their raw rows per day are enough). Days
+        before first_day are left alone: their raw rows are purged on purpose (events: the application keeps 90 days)
+        or their state is past retention (LLM), and recomputing them would erase what the marts keep. -#}
     {%- set checks = [
         ('int_tryon__changed_units', 'tryon_jobs', 'base_tryon__job_versions', 'int_tryon__job_rules_daily',
          'stg_tryon__jobs', utc_day('created_at'), 'int_tryon__job_stats_daily', 'total_jobs', none),
@@ -23,13 +25,17 @@
         ('int_llm__changed_units', 'usage_logs', 'base_llm__usage_log_versions', 'int_llm__request_rules_daily',
          'stg_llm__usage_logs', 'created_day_utc', 'int_llm__usage_hourly', 'total_requests',
          retention_cutoff_day(var('llm_daily_retention_days'))),
+        ('int_events__changed_units', 'analytics_events', 'base_events__event_versions', 'int_events__event_rules_daily',
+         none, none, none, none, retention_cutoff_day((var('events_raw_retention_days') | int) - 1)),
     ] -%}
     {%- for manifest_name, source_name, versions_name, rules_name, staged_name, staged_day, state_name, state_count,
             first_day in checks -%}
         {%- set manifest, versions, rules = built_relation(manifest_name), built_relation(versions_name),
                                              built_relation(rules_name) -%}
-        {%- set staged, state = built_relation(staged_name), built_relation(state_name) -%}
-        {%- if manifest is none or versions is none or rules is none or staged is none or state is none -%}
+        {%- set staged = built_relation(staged_name) if staged_name is not none else none -%}
+        {%- set state = built_relation(state_name) if state_name is not none else none -%}
+        {%- if manifest is none or versions is none or rules is none
+               or (staged_name is not none and (staged is none or state is none)) -%}
             {%- do log(source_name ~ ": not built (or its domain is switched off), nothing to reconcile", info=true) -%}
         {%- else -%}
             {%- set differing -%}
@@ -37,6 +43,10 @@
                 from (select created_day_utc, count(*) as source_rows from {{ versions }} group by created_day_utc) as raw
                 full outer join {{ rules }} as stored on raw.created_day_utc = stored.source_day
                 where raw.source_rows is distinct from stored.source_rows
+                {%- if first_day is not none %}
+                  and coalesce(raw.created_day_utc, stored.source_day) >= {{ first_day }}
+                {%- endif %}
+                {%- if staged_name is not none %}
                 union
                 select coalesce(kept.day, counted.day)
                 from (select {{ staged_day }} as day, count(*) as entities from {{ staged }} group by 1) as kept
@@ -46,6 +56,7 @@
                 where kept.entities is distinct from counted.entities
                 {%- if first_day is not none %}
                   and coalesce(kept.day, counted.day) >= {{ first_day }}
+                {%- endif %}
                 {%- endif %}
             {%- endset -%}
             {%- set days = run_query(differing).columns[0].values() -%}
@@ -65,7 +76,7 @@
                     update {{ manifest }}
                     set last_changed_at = greatest(last_changed_at, {{ newest }}), last_invocation_id = '{{ invocation_id }}'
                     where source_name = '{{ source_name }}' and created_day_utc in ({{ day_list }});
-                    {%- if manifest_name == 'int_tryon__changed_units' %}
+                    {%- if manifest_name in ('int_tryon__changed_units', 'int_events__changed_units') %}
                     insert into {{ manifest }} (source_name, created_day_utc, last_changed_at, last_invocation_id)
                     select '{{ source_name }}', day, {{ newest }}, '{{ invocation_id }}'
                     from unnest(array[{{ day_list }}]) as days (day)

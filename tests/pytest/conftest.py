@@ -13,7 +13,7 @@ import pytest
 from orchestration.locking import dbt_build_lock
 from orchestration.partitions import run_environment
 from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
-from orchestration.sample_data import LLM, TRYON, SampleSpec, load_sample_data
+from orchestration.sample_data import EVENTS, LLM, TRYON, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse, ensure_database
 
@@ -21,10 +21,14 @@ TEST_PORT = int(os.environ.get("TA_TEST_PG_PORT", "54339"))
 TEST_DATABASE = "analytics_test"
 RAW_SCHEMA = "raw_tryon"
 LLM_RAW_SCHEMA = "raw_llm"
+EVENTS_RAW_SCHEMA = "raw_events"
+# Each domain's raw schema, and the environment that points dbt, the CLI and Dagster at them.
+RAW_SCHEMAS = ((TRYON, RAW_SCHEMA), (LLM, LLM_RAW_SCHEMA), (EVENTS, EVENTS_RAW_SCHEMA))
+RAW_ENV = {"TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA, "TA_EVENTS_RAW_SCHEMA": EVENTS_RAW_SCHEMA}
 # Fixed reference times make every expected value reproducible.
 ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 AS_OF = "2026-06-01T00:00:00+00:00"
-SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, llm_requests=30_000, days=40, anchor=ANCHOR)
+SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, llm_requests=30_000, events=30_000, days=40, anchor=ANCHOR)
 
 
 class Dbt:
@@ -32,8 +36,7 @@ class Dbt:
 
     def __init__(self, settings: ConnectionSettings):
         self.settings = settings
-        self.env = {**os.environ, **settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()),
-                    "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA}
+        self.env = {**os.environ, **settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()), **RAW_ENV}
         self.executable = dbt_executable()
 
     def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None, check: bool = True,
@@ -64,9 +67,9 @@ def fresh_database(settings: ConnectionSettings, name: str) -> ConnectionSetting
 
 
 def sampled_database(settings: ConnectionSettings, name: str, spec: SampleSpec) -> ConnectionSettings:
-    """fresh_database(name) holding both domains' raw tables with `spec`'s sample rows, readable by the dbt role."""
+    """fresh_database(name) holding every domain's raw tables with `spec`'s sample rows, readable by the dbt role."""
     fresh = fresh_database(settings, name)
-    for domain, schema in ((TRYON, RAW_SCHEMA), (LLM, LLM_RAW_SCHEMA)):
+    for domain, schema in RAW_SCHEMAS:
         load_sample_data(fresh, schema, spec, force=True, log=lambda _m: None, domain=domain)
         grant_raw_read(fresh, schema)
     return fresh
@@ -77,11 +80,9 @@ def warehouse() -> Iterator[ConnectionSettings]:
     server = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest", port=TEST_PORT)
     settings = server.start(databases=())
     test_settings = fresh_database(settings, TEST_DATABASE)
-    saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "TA_RAW_SCHEMA",
-                                   "TA_LLM_RAW_SCHEMA")}
+    saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", *RAW_ENV)}
     os.environ.update(test_settings.as_env())
-    os.environ["TA_RAW_SCHEMA"] = RAW_SCHEMA
-    os.environ["TA_LLM_RAW_SCHEMA"] = LLM_RAW_SCHEMA
+    os.environ.update(RAW_ENV)
     yield test_settings
     for key, value in saved.items():
         if value is None:
@@ -93,10 +94,9 @@ def warehouse() -> Iterator[ConnectionSettings]:
 
 @pytest.fixture(scope="session")
 def sample_loaded(warehouse: ConnectionSettings) -> ConnectionSettings:
-    load_sample_data(warehouse, RAW_SCHEMA, SAMPLE, force=True, log=lambda _m: None)
-    load_sample_data(warehouse, LLM_RAW_SCHEMA, SAMPLE, force=True, log=lambda _m: None, domain=LLM)
-    grant_raw_read(warehouse, RAW_SCHEMA)
-    grant_raw_read(warehouse, LLM_RAW_SCHEMA)
+    for domain, schema in RAW_SCHEMAS:
+        load_sample_data(warehouse, schema, SAMPLE, force=True, log=lambda _m: None, domain=domain)
+        grant_raw_read(warehouse, schema)
     return warehouse
 
 

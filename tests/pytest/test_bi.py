@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import LLM_RAW_SCHEMA, RAW_SCHEMA, Dbt, fetch, sampled_database
+from conftest import RAW_ENV, Dbt, fetch, sampled_database
 
 from orchestration import bi
 from orchestration.project import PROJECT_ROOT
@@ -42,7 +42,7 @@ def superset(recent, tmp_path_factory):
     # The tenant page shows a middling tenant (not the busiest one the default picks): see the tenant page's test.
     tenant = fetch(recent, "select tenant_id from marts.tenant_tryon_overview where total_jobs > 0 "
                            "order by total_jobs, tenant_id")
-    env = {**os.environ, **recent.as_env(), "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA,
+    env = {**os.environ, **recent.as_env(), **RAW_ENV,
            "TA_BI_HOME": str(state), "TA_BI_PORT": str(free_port()), "TA_BI_TENANT": str(tenant[len(tenant) // 2]["tenant_id"])}
 
     def cli(*args: str) -> str:

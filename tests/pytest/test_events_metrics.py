@@ -35,7 +35,6 @@ def events_db(warehouse):
     load_sample_data(settings, SCHEMA, SPEC, force=True, log=lambda _m: None, domain=EVENTS)
     grant_raw_read(settings, SCHEMA)
     dbt = Dbt(settings)
-    dbt.env["TA_EVENTS_RAW_SCHEMA"] = SCHEMA
     dbt("seed", "--select", "tag:events")
     dbt("build", "--select", "tag:events", "--full-refresh", as_of=BUILT_AS_OF)
     return settings, dbt
@@ -132,13 +131,14 @@ def test_data_quality_counts_the_messy_rows(events_db):
 
 
 def test_late_events_and_redeliveries_apply_incrementally(events_db):
-    """Events that land late (within the lookback), re-deliveries and a new day: the incremental run's marts equal
-    the raw events computed again.
+    """Events that land late, re-deliveries and a new day: after the daily reconciliation and an incremental run, the
+    marts equal the raw events computed again.
 
-    Known to fail as written (to do): an event's change time is its own time, and the sample's clock-ahead events
-    (up to 30 days after the anchor, still before the wall clock) move the watermark past these late events, so only
-    the daily reconciliation (macros/incremental/reconcile.sql, which has no events entry yet) would stamp their
-    days. Run the reconciliation here once it has one, or keep clock-ahead events out of the watermark."""
+    An event's change time is its own time (the log has no landing time), so an event later than
+    incremental_lookback_hours is found by the daily reconciliation (macros/incremental/reconcile.sql), which stamps
+    the days whose raw rows differ from what the state counted; the hourly run then recomputes them. Here every late
+    event needs it: the sample's clock-ahead events (up to 30 days after the anchor, already past on the wall clock)
+    hold the watermark after them."""
     settings, dbt = events_db
     later = (ANCHOR + dt.timedelta(hours=20)).isoformat()
     execute(settings, f"""
@@ -159,6 +159,7 @@ def test_late_events_and_redeliveries_apply_incrementally(events_db):
                request_id
         from {SCHEMA}.analytics_events
         where ts > %s::timestamptz - interval '1 day' and ts < %s::timestamptz""", (AS_OF, AS_OF))
+    dbt("run-operation", "reconcile_deletions", as_of=later)
     dbt("build", "--select", "tag:events", as_of=later)
     assert mart_daily_usage(settings) == reference_daily_usage(kept_events(settings))
 

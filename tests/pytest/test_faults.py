@@ -25,7 +25,7 @@ import psutil
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 
-from conftest import ANCHOR, AS_OF, LLM_RAW_SCHEMA, PROJECT_ROOT, RAW_SCHEMA, SAMPLE, TEST_PORT, Dbt, sampled_database
+from conftest import ANCHOR, AS_OF, PROJECT_ROOT, RAW_ENV, SAMPLE, TEST_PORT, Dbt, sampled_database
 from orchestration.warehouse import EmbeddedWarehouse
 from test_incremental_equals_full_refresh import assert_same, mutate, snapshot
 
@@ -58,7 +58,7 @@ def changes_in_this_hour(settings, salt: str) -> None:
 
 
 def cli(settings, home, *args: str) -> subprocess.Popen:
-    env = {**os.environ, **settings.as_env(), "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA,
+    env = {**os.environ, **settings.as_env(), **RAW_ENV,
            "DAGSTER_HOME": str(home)}
     return subprocess.Popen([sys.executable, "-m", "orchestration.cli", *args, "--as-of", AS_OF], cwd=PROJECT_ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

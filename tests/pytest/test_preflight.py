@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import ANCHOR, LLM_RAW_SCHEMA, PROJECT_ROOT, RAW_SCHEMA, SAMPLE, execute, sampled_database
+from conftest import ANCHOR, LLM_RAW_SCHEMA, PROJECT_ROOT, RAW_ENV, RAW_SCHEMA, SAMPLE, execute, sampled_database
 from orchestration.preflight import check_raw_tables, required_columns
 
 SMALL = dataclasses.replace(SAMPLE, jobs=500, llm_requests=500, days=3, anchor=ANCHOR)
@@ -23,7 +23,7 @@ SMALL = dataclasses.replace(SAMPLE, jobs=500, llm_requests=500, days=3, anchor=A
 def run_cli(settings, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
-        env={**os.environ, **settings.as_env(), "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA,
+        env={**os.environ, **settings.as_env(), **RAW_ENV,
              "DAGSTER_HOME": str(PROJECT_ROOT / ".dagster_home"), **env},
         timeout=300,
     )

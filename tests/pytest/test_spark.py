@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA, fetch
+from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_ENV, RAW_SCHEMA, fetch
 from orchestration.project import PROJECT_ROOT, dbt_executable
 from orchestration.spark import spark_available
 from test_incremental_equals_full_refresh import MARTS, mutate
@@ -31,6 +31,9 @@ from test_incremental_equals_full_refresh import MARTS, mutate
 usable, why_not = spark_available()
 pytestmark = pytest.mark.skipif(not usable, reason=f"Spark cannot run here: {why_not}")
 
+# The product events (spec 002) do not build on Spark yet (jsonb properties, regular expressions): off here and in
+# `make spark-build`.
+SPARK_DOMAINS = {"TA_EVENTS_ENABLED": "false"}
 AS_OF = (ANCHOR + dt.timedelta(hours=1)).isoformat()
 
 
@@ -40,7 +43,7 @@ class SparkRunner:
 
     def __init__(self, settings, directory: Path):
         self.env = {**os.environ, **settings.as_env(), "DBT_TARGET": "spark", "TA_SPARK_DIR": str(directory),
-                    "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA, "TZ": "UTC",
+                    **RAW_ENV, "TZ": "UTC", **SPARK_DOMAINS,
                     "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
         self.directory = directory
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import AS_OF, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, sampled_database
+from conftest import AS_OF, RAW_ENV, SAMPLE, sampled_database
 
 from orchestration.project import PROJECT_ROOT
 
@@ -26,7 +26,7 @@ def pages(warehouse, tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     out = tmp_path_factory.mktemp("screenshots")
-    env = {**os.environ, **settings.as_env(), "TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA,
+    env = {**os.environ, **settings.as_env(), **RAW_ENV,
            "DAGSTER_HOME": str(home)}
     for args in (["materialize", "--as-of", AS_OF], ["freshness"], ["screenshots", "--out", str(out)]):
         done = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=PROJECT_ROOT, env=env,
