@@ -7,10 +7,14 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA
+from conftest import ANCHOR, RAW_SCHEMAS
 
 from orchestration.project import PROJECT_ROOT
 from orchestration.sample_data import SampleSpec
+
+# The raw tables the dbt sources declare, <source>/<table>: every domain's, and nothing else.
+RAW_TABLE_NAMES = {"tryon/tryon_jobs", "tryon/credit_ledgers", "tryon/tenants", "llm/usage_logs", "llm/projects",
+                   "events/analytics_events"}
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +26,11 @@ def graph(dbt):
 
 
 def test_lineage_starts_at_the_raw_tables_in_group_raw(graph):
-    raw = {key.path[-1]: graph.get(key) for key in graph.get_all_asset_keys() if key.path[0] == "raw"}
-    assert set(raw) == {"tryon_jobs", "credit_ledgers", "tenants", "usage_logs", "projects"}
+    raw = {"/".join(key.path[1:]): graph.get(key) for key in graph.get_all_asset_keys() if key.path[0] == "raw"}
+    assert set(raw) == RAW_TABLE_NAMES
     for name, node in raw.items():
         assert node.group_name == "raw" and node.description and "raw table" in node.description, name
-        assert node.tags["domain"] in ("tryon", "llm") and not node.is_materializable, name
+        assert node.tags["domain"] == name.split("/")[0] and not node.is_materializable, name
         assert node.is_observable and node.owners == [f"analytics-{node.tags['domain']}@example.com"], name
     # Every staging model reads a raw table; nothing reads a raw table but staging.
     readers = {child for key in graph.get_all_asset_keys() if key.path[0] == "raw"
@@ -58,12 +62,13 @@ def test_raw_freshness_checks_agree_with_dbt_source_freshness(warehouse, graph):
     from orchestration.assets import RAW_TABLES
     from orchestration.raw_sources import first_change_day, observe, raw_freshness_job
 
-    spec = SampleSpec(seed=3, tenants=6, jobs=200, llm_requests=200, days=3, anchor=ANCHOR)
+    spec = SampleSpec(seed=3, tenants=6, jobs=200, llm_requests=200, events=200, days=3, anchor=ANCHOR)
     settings = sampled_database(warehouse, "freshness_check", spec)
-    ages = {"tryon_jobs": ("updated_at", 10), "credit_ledgers": ("created_at", 100), "usage_logs": ("ingested_at", 1)}
-    schemas = {"tryon": RAW_SCHEMA, "llm": LLM_RAW_SCHEMA}
-    for name, (column, hours) in ages.items():
-        table = f"{schemas['llm' if name == 'usage_logs' else 'tryon']}.{name}"
+    ages = {"tryon_jobs": ("tryon", "updated_at", 10), "credit_ledgers": ("tryon", "created_at", 100),
+            "usage_logs": ("llm", "ingested_at", 1), "analytics_events": ("events", "ts", 30)}
+    schemas = {domain.name: schema for domain, schema in RAW_SCHEMAS}
+    for name, (domain, column, hours) in ages.items():
+        table = f"{schemas[domain]}.{name}"
         execute(settings, f"update {table} set {column} = now() - interval '{hours} hours' - random() * interval '1 hour'")
         execute(settings, f"update {table} set {column} = 'infinity' where ctid = (select min(ctid) from {table})")
         execute(settings, f"update {table} set {column} = '2001-02-03 04:00+00' where ctid = "
@@ -72,7 +77,8 @@ def test_raw_freshness_checks_agree_with_dbt_source_freshness(warehouse, graph):
     dbt("source", "freshness", check=False)
     expected = {result["unique_id"].split(".")[-1]: result["status"]
                 for result in json.loads((PROJECT_ROOT / "target" / "sources.json").read_text())["results"]}
-    assert expected == {"tryon_jobs": "warn", "credit_ledgers": "error", "usage_logs": "pass"}
+    assert expected == {"tryon_jobs": "warn", "credit_ledgers": "error", "usage_logs": "pass",
+                        "analytics_events": "error"}
 
     now = dt.datetime.now(dt.timezone.utc)
     tables = [dataclasses.replace(t, schema=schemas[t.domain]) for t in RAW_TABLES]
@@ -84,5 +90,4 @@ def test_raw_freshness_checks_agree_with_dbt_source_freshness(warehouse, graph):
                 assert event.passed == (event.metadata["status"].value == "pass")
     assert judged == expected
     assert first_change_day(settings, tables) == dt.date(2001, 2, 3)
-    assert {key.path[-1] for key in raw_freshness_job.selection.resolve(graph)} == {
-        "tryon_jobs", "credit_ledgers", "tenants", "usage_logs", "projects"}
+    assert {"/".join(key.path[1:]) for key in raw_freshness_job.selection.resolve(graph)} == RAW_TABLE_NAMES

@@ -1,8 +1,8 @@
 """Domains are units: a database that holds only one system's raw tables builds that domain alone.
 
-Each case creates a database of its own with one domain's raw tables and sample rows, switches the other domain off
+Each case creates a database of its own with one domain's raw tables and sample rows, switches the other domains off
 (`--vars '{<domain>_enabled: false}'`), and runs `dbt seed` and `dbt build` there: the build must pass, fill the
-domain's marts, and create nothing of the other domain (the other raw schema does not exist, so a model that read it
+domain's marts, and create nothing of the other domains (their raw schemas do not exist, so a model that read one
 would fail the build).
 """
 
@@ -12,27 +12,31 @@ import dataclasses
 
 import pytest
 
-from conftest import ANCHOR, AS_OF, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, execute, fetch, fresh_database
-from orchestration.sample_data import LLM, TRYON, load_sample_data
+from conftest import ANCHOR, AS_OF, EVENTS_RAW_SCHEMA, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, execute, fetch, fresh_database
+from orchestration.sample_data import EVENTS, LLM, TRYON, load_sample_data
 from orchestration.security import grant_raw_read
 
-SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, days=10, anchor=ANCHOR)
-# Per domain: its sample generator, raw schema, the other domain, and a mart that must have rows.
+SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, events=3_000, days=10, anchor=ANCHOR)
 # Relations of a domain whose names do not carry the domain's name.
 OTHER_NAMES = {
     "llm": {"usage_aggregations_hourly", "usage_aggregations_daily", "usage_aggregations_daily_by_model",
             "usage_cost_forecast"},
     "tryon": {"credit_event_types"},
+    "events": {"analytics_daily_usage", "analytics_usage_kpis", "analytics_kpi_cards", "event_usage_metrics",
+               "event_quota_defaults"},
 }
+# Per domain: its sample generator, raw schema, and a mart that must have rows.
 CASES = {
-    "tryon": (TRYON, RAW_SCHEMA, "llm", "global_tryon_daily"),
-    "llm": (LLM, LLM_RAW_SCHEMA, "tryon", "usage_aggregations_daily"),
+    "tryon": (TRYON, RAW_SCHEMA, "global_tryon_daily"),
+    "llm": (LLM, LLM_RAW_SCHEMA, "usage_aggregations_daily"),
+    "events": (EVENTS, EVENTS_RAW_SCHEMA, "analytics_daily_usage"),
 }
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_a_database_with_one_domains_tables_builds_that_domain_alone(warehouse, name):
-    domain, schema, other, mart = CASES[name]
+    domain, schema, mart = CASES[name]
+    others = [other for other in CASES if other != name]
     settings = fresh_database(warehouse, f"analytics_only_{name}")
     load_sample_data(settings, schema, SMALL, force=True, log=lambda _m: None, domain=domain)
     if name == "tryon":  # laid out exactly as spec 000 declares it: tenants has only id and shop_domain
@@ -40,7 +44,7 @@ def test_a_database_with_one_domains_tables_builds_that_domain_alone(warehouse, 
     grant_raw_read(settings, schema)
 
     dbt = Dbt(settings)
-    switched_off = {f"{other}_enabled": False}
+    switched_off = {f"{other}_enabled": False for other in others}
     dbt("seed", extra_vars=switched_off)
     dbt("build", "--full-refresh", as_of=AS_OF, extra_vars=switched_off)
 
@@ -48,9 +52,9 @@ def test_a_database_with_one_domains_tables_builds_that_domain_alone(warehouse, 
     built = {r["name"] for r in fetch(settings, """
         select table_name as name from information_schema.tables
         where table_schema in ('staging', 'intermediate', 'marts', 'public', 'reference')""")}
-    other_domain = {r["name"] for r in fetch(settings, """
-        select table_name as name from information_schema.tables where table_schema = %s""",
-        (CASES[other][1],))}
-    assert not other_domain, f"the {other} raw schema must not exist in this database"
-    leaked = sorted(n for n in built if other in n or n in OTHER_NAMES[other])
-    assert not leaked, f"{name}-only build created {other} relations: {leaked}"
+    for other in others:
+        other_raw = fetch(settings, "select table_name from information_schema.tables where table_schema = %s",
+                          (CASES[other][1],))
+        assert not other_raw, f"the {other} raw schema must not exist in this database"
+        leaked = sorted(n for n in built if other in n or n in OTHER_NAMES[other])
+        assert not leaked, f"{name}-only build created {other} relations: {leaked}"

@@ -20,13 +20,14 @@ import uuid
 import psycopg2
 import pytest
 
+from conftest import RAW_SCHEMAS as DOMAIN_RAW_SCHEMAS
 from conftest import fetch
 from orchestration.project import PROJECT_ROOT
 from orchestration.security import add_tenant_login
 from orchestration.warehouse import EmbeddedWarehouse, WarehouseError
 
 TENANT_ROLE, BI_ROLE, ADMIN_ROLE, OWNER_ROLE = "analytics_tenant", "analytics_bi_reader", "analytics_admin", "analytics_owner"
-RAW_SCHEMAS = ("raw_tryon", "raw_llm")
+RAW_SCHEMAS = tuple(schema for _domain, schema in DOMAIN_RAW_SCHEMAS)
 
 
 def password_of(login: str) -> str:
@@ -165,7 +166,7 @@ def test_tenant_cannot_read_raw_staging_internal_or_global_relations(secured):
     readable = set(tenant_scoped(s))
     others = relations(s, "n.nspname in ({}) ".format(", ".join(f"'{x}'" for x in analytics_schemas(s) + list(RAW_SCHEMAS)))
                        + "and n.nspname <> 'analytics_security'")
-    assert any(n.startswith("raw_tryon.") for n in others) and any(n.startswith("raw_llm.") for n in others)
+    assert all(any(n.startswith(f"{schema}.") for n in others) for schema in RAW_SCHEMAS)
     assert "public.global_tryon_overview_v" in others
     for name in others:
         if name not in readable:
