@@ -101,3 +101,63 @@
 {% macro in_trailing_days(day, days) -%}
     ({{ day }} <= {{ utc_day(as_of()) }} and {{ day }} > {{ dbt.dateadd('day', -1 * days, utc_day(as_of())) }})
 {%- endmacro %}
+
+{#- ===== Quotas (spec 002, "Quotas & Limits"). ===== -#}
+
+{#- Quotas are checked unless the var quotas_enabled (default: $QUOTAS_ENABLED, else true) says false. -#}
+{% macro quotas_enabled() -%}
+    {{ return((var('quotas_enabled', env_var('QUOTAS_ENABLED', 'true')) | string | lower) == 'true') }}
+{%- endmacro %}
+
+{#- The var quota_defaults (default: $QUOTA_DEFAULTS, else none), a JSON object (or a YAML mapping) of daily limits
+    by quota metric, as the spec configures it: '{"api_requests_daily": 50000, "builds_daily": 100}'. Returns the
+    mapping; a value that is not a whole number >= 0, or text that is not a JSON object, stops the build with one line.
+    Names are checked against the seed event_quota_defaults where the model reads them (int_events__quota_defaults). -#}
+{% macro quota_default_overrides() -%}
+    {%- set configured = var('quota_defaults', env_var('QUOTA_DEFAULTS', '')) -%}
+    {%- if configured is mapping -%}
+        {%- set parsed = configured -%}
+    {%- elif (configured | string | trim) == '' -%}
+        {%- set parsed = {} -%}
+    {%- else -%}
+        {%- set parsed = fromjson(configured | string, none) -%}
+        {%- if parsed is not mapping -%}
+            {{ exceptions.raise_compiler_error("QUOTA_DEFAULTS (var quota_defaults) must be a JSON object of daily limits, e.g. '{\"builds_daily\": 100}'; got: " ~ configured) }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- for metric, limit in parsed.items() -%}
+        {%- if limit is not number or limit < 0 or (limit | int) != limit -%}
+            {{ exceptions.raise_compiler_error("QUOTA_DEFAULTS (var quota_defaults): the limit of " ~ metric ~ " must be a whole number >= 0; got: " ~ limit) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(parsed) }}
+{%- endmacro %}
+
+{#- Whether a day's usage is over its quota: spec 002's soft quotas report `exceeded` when the day's count has
+    reached the limit (a check before an action: at the limit, the next one would be over it). No limit: false. -#}
+{% macro quota_exceeded(current, daily_limit) -%}
+    coalesce({{ current }} >= {{ daily_limit }}, false)
+{%- endmacro %}
+
+{#- The day's usage as a percentage of its limit (null without a limit; a zero limit: null). -#}
+{% macro quota_usage_pct(current, daily_limit) -%}
+    round(100.0 * {{ current }} / nullif({{ daily_limit }}, 0), 2)
+{%- endmacro %}
+
+{#- A tenant's daily limit for a quota metric: its admin-set override, else the default (int_events__quota_defaults);
+    null (no limit) when quotas are switched off. -#}
+{% macro effective_quota_limit(override_limit, default_limit) -%}
+    {%- if quotas_enabled() -%}
+        coalesce({{ override_limit }}, {{ default_limit }})
+    {%- else -%}
+        cast(null as bigint)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro quota_limit_source(override_limit, default_source) -%}
+    {%- if quotas_enabled() -%}
+        case when {{ override_limit }} is not null then 'tenant override' else {{ default_source }} end
+    {%- else -%}
+        'quotas disabled'
+    {%- endif -%}
+{%- endmacro %}

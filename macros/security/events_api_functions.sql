@@ -118,3 +118,78 @@
     grant execute on function {{ signature }} to {{ adapter.quote(role) }};
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    analytics_quotas(p_day, p_tenant) (spec 002, GET /api/analytics/quotas): the caller's quota status on a UTC day
+    (default: today, UTC) as the endpoint's `data` object, {"<quota metric>": {"exceeded": bool, "current": n,
+    "limit": n}, ...}, every quota metric included (current 0 without usage that day; limit null when quotas are
+    switched off). Reads the public quota views as its caller (SECURITY INVOKER): a tenant login needs no p_tenant; a
+    login that sees several tenants (BI, admin) must name one, or the function stops with a one-line error. The
+    default limits are written into the function at each build (from analytics_quota_defaults).
+-#}
+{% macro create_analytics_quotas_function(view) -%}
+    {{ return(adapter.dispatch('create_analytics_quotas_function', 'tenant_analytics')(view)) }}
+{%- endmacro %}
+
+{% macro default__create_analytics_quotas_function(view) -%}
+    select 1
+{%- endmacro %}
+
+{% macro postgres__create_analytics_quotas_function(view) -%}
+    {%- set schema = adapter.quote(view.schema) -%}
+    {%- set fn = schema ~ '.analytics_quotas' -%}
+    {%- set signature = fn ~ '(date, uuid)' -%}
+    {%- set limits = schema ~ '.analytics_quota_limits' -%}
+    {#- The defaults are written into the function (a tenant may not read analytics_quota_defaults: every relation a
+        tenant reads is tenant-scoped); each build re-creates it with the current ones. -#}
+    {%- set defaults_rows = [] -%}
+    {%- if execute -%}
+        {%- set defaults_rows = run_query('select metric, daily_limit from ' ~ ref('analytics_quota_defaults')
+                                          ~ ' order by metric').rows -%}
+    {%- endif -%}
+    drop function if exists {{ signature }};
+    create function {{ fn }}(p_day date default null, p_tenant uuid default null)
+    returns jsonb
+    language plpgsql
+    stable
+    security invoker
+    set search_path = pg_catalog, pg_temp
+    as $fn$
+    declare
+        v_day date := coalesce(p_day, (now() at time zone 'utc')::date);
+        v_tenants integer;
+        v_result jsonb;
+    begin
+        select count(*) into v_tenants from (
+            select tenant_id from {{ view }} where date = v_day and (p_tenant is null or tenant_id = p_tenant)
+            union
+            select tenant_id from {{ limits }} where p_tenant is null or tenant_id = p_tenant
+        ) as visible;
+        if p_tenant is null and v_tenants > 1 then
+            raise exception 'analytics_quotas: this login sees % tenants; name one (p_tenant)', v_tenants;
+        end if;
+        select coalesce(jsonb_object_agg(d.metric, jsonb_build_object(
+                   'exceeded', coalesce(s.exceeded, {{ quota_exceeded('0', 'coalesce(l.daily_limit, d.daily_limit)') }}),
+                   'current', coalesce(s.current_count, 0),
+                   'limit', coalesce(s.daily_limit, l.daily_limit, d.daily_limit))), '{}'::jsonb)
+        into v_result
+        from (values
+            {%- for row in defaults_rows %}
+            ('{{ row[0] }}'::text, {{ 'null' if row[1] is none else row[1] }}::bigint){{ ',' if not loop.last }}
+            {%- endfor %}
+            {%- if not defaults_rows %}(null::text, null::bigint){% endif %}
+        ) as d (metric, daily_limit)
+        left join {{ view }} as s
+            on s.metric = d.metric and s.date = v_day and (p_tenant is null or s.tenant_id = p_tenant)
+        left join {{ limits }} as l
+            on l.metric = d.metric and (p_tenant is null or l.tenant_id = p_tenant);
+        return v_result;
+    end
+    $fn$;
+    comment on function {{ signature }} is
+        'Spec 002: the caller''s quota status on a UTC day (default today), as GET /api/analytics/quotas answers. Reads as the caller (tenant isolation applies).';
+    revoke all on function {{ signature }} from public;
+    {%- for role in access_grantees(model.config) %}
+    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
+    {%- endfor %}
+{%- endmacro %}

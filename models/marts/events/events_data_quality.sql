@@ -16,6 +16,9 @@
     ('personal_data_in_user_id', 'kept: a user id that looks like personal data is replaced by a stable pseudonym (user_<md5>)'),
     ('invalid_ip', 'kept without an IP: the ip was not an address (valid ones are kept as their /24 or /48 network)'),
 ] -%}
+{%- set override_rules = [
+    ('quota_override_unknown_metric', 'ignored: the override names no quota metric of seeds/event_quota_defaults.csv'),
+] -%}
 
 -- The counts per rule come from per-day state (int_events__event_rules_daily), so an incremental run re-reads only
 -- the days that changed; the rule definitions live in base_events__events.
@@ -30,8 +33,14 @@ event_rules as (
     from event_days
 ),
 
+override_checks as (
+    select {{ count_rows_where('is_unknown_metric') }} as quota_override_unknown_metric
+    from {{ ref('stg_events__quota_overrides') }}
+),
+
 final as (
-    {{ data_quality_rows([('analytics_events', 'event_rules', rules)]) }}
+    {{ data_quality_rows([('analytics_events', 'event_rules', rules),
+                          ('tenant_quota_overrides', 'override_checks', override_rules)]) }}
 )
 
 select * from final

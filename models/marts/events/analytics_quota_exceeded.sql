@@ -1,0 +1,59 @@
+-- depends_on: {{ ref('int_events__changed_units') }}
+{#- History: a --full-refresh keeps it (full_refresh: false), like analytics_daily_usage. An incremental run reads
+    the status of the days changed since its watermark (no pre-hook deletes them: rows are only added). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        full_refresh=false,
+        indexes=[
+            {'columns': ['tenant_id', 'metric', 'date'], 'unique': true},
+            {'columns': ['detected_at']},
+        ],
+        meta={'recompute': {
+            'manifest': 'int_events__changed_units',
+            'source': 'analytics_events',
+            'unit': 'created_day_utc',
+            'column': 'date',
+        }},
+    )
+}}
+
+-- One row per tenant, quota metric and UTC day whose usage reached the limit: spec 002's "quota exceeded events are
+-- tracked", once each, when a build first saw it (detected_at, the build's start). Append-only: a day that later
+-- falls back under its limit (events deleted, a limit raised) keeps its row. The Dagster check
+-- quota_exceeded_alerts raises an alert for the rows a run adds (orchestration/quotas.py).
+with exceeded as (
+    select tenant_id, metric, date, current_count, daily_limit, last_source_changed_at
+    from {{ ref('analytics_quota_status') }}
+    where exceeded
+    {% if is_incremental() %}
+        and {{ in_recomputed_units('date') }}
+    {% endif %}
+),
+
+new_rows as (
+    select e.*
+    from exceeded as e
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as seen
+        where seen.tenant_id = e.tenant_id and seen.metric = e.metric and seen.date = e.date
+    )
+    {% endif %}
+),
+
+final as (
+    select
+        tenant_id,
+        metric,
+        date,
+        current_count as count_when_detected,
+        daily_limit as limit_when_detected,
+        {{ timestamp_literal(run_started_iso()) }} as detected_at,
+        cast('{{ invocation_id }}' as text) as detected_by_invocation,
+        last_source_changed_at
+    from new_rows
+)
+
+select * from final
