@@ -60,14 +60,18 @@ def _hours(threshold: Mapping[str, Any] | None) -> float | None:
 def raw_tables(manifest_path: Path) -> list[RawTable]:
     """Every source table of the dbt manifest, in a stable order."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    # A source's owner is its domain's dbt group's (models/_groups.yml: a group per domain, named as the source).
+    # A source's owner is its domain's dbt group's (models/_groups.yml: a group per domain).
     owners = {group["name"]: (group.get("owner") or {}).get("email") or "" for group in manifest["groups"].values()}
     tables = []
     for source in sorted(manifest["sources"].values(), key=lambda s: s["unique_id"]):
         freshness = source.get("freshness") or {}
+        # A source is its domain's, named after it, unless its meta names the domain (events_config: events).
+        meta = {**(source.get("source_meta") or {}), **((source.get("config") or {}).get("meta") or {}),
+                **(source.get("meta") or {})}
+        domain = meta.get("domain") or source["source_name"]
         tables.append(RawTable(
             key=AssetKey(["raw", source["source_name"], source["name"]]),
-            domain=source["source_name"],
+            domain=domain,
             schema=source["schema"],
             name=source["name"],
             description=(source.get("description") or "").strip(),
@@ -75,7 +79,7 @@ def raw_tables(manifest_path: Path) -> list[RawTable]:
             warn_after_hours=_hours(freshness.get("warn_after")),
             error_after_hours=_hours(freshness.get("error_after")),
             freshness_filter=freshness.get("filter") or "",
-            owner=owners.get(source["source_name"], ""),
+            owner=owners.get(domain, ""),
         ))
     return tables
 

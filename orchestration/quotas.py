@@ -1,0 +1,102 @@
+"""Spec 002's quota alerts: after a run adds rows to analytics_quota_exceeded (a tenant's quota metric reached its
+limit on a day, recorded once), the asset check `quota_exceeded_alerts` fails with severity WARN, lists them in its
+metadata and hands them to the notifier.
+
+The notifier is pluggable: $TA_QUOTA_NOTIFIER names a callable as `package.module:function`, called once per run
+with the list of QuotaAlert (only when there are new ones) and Dagster's logger; the default logs one warning line per
+alert. A notifier that raises fails the check's step, so a broken webhook is seen, not swallowed (README, "Quotas").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
+                     asset_check)
+
+from .project import PROJECT_ROOT
+from .warehouse import ConnectionSettings
+
+EXCEEDED_MODEL = "analytics_quota_exceeded"
+NOTIFIER_ENV = "TA_QUOTA_NOTIFIER"
+
+
+@dataclass(frozen=True)
+class QuotaAlert:
+    tenant_id: str
+    metric: str
+    date: dt.date
+    count: int
+    limit: int
+
+    def line(self) -> str:
+        return (f"quota exceeded: tenant {self.tenant_id} {self.metric} on {self.date}: "
+                f"{self.count:,} of {self.limit:,}")
+
+
+def log_notifier(alerts: Sequence[QuotaAlert], log) -> None:
+    """The default: one warning per newly exceeded quota in the run's log."""
+    for alert in alerts:
+        log.warning(alert.line())
+
+
+def load_notifier(spec: str | None = None) -> Callable[[Sequence[QuotaAlert], object], None]:
+    """The notifier $TA_QUOTA_NOTIFIER names (`package.module:function`), else log_notifier."""
+    spec = (spec if spec is not None else os.environ.get(NOTIFIER_ENV, "")).strip()
+    if not spec:
+        return log_notifier
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"{NOTIFIER_ENV} must look like package.module:function, got {spec!r}")
+    notifier = getattr(importlib.import_module(module_name), attribute, None)
+    if not callable(notifier):
+        raise ValueError(f"{NOTIFIER_ENV}={spec}: {attribute} is not a callable of {module_name}")
+    return notifier
+
+
+def exceeded_relation() -> str:
+    """Where dbt builds analytics_quota_exceeded (its schema from the manifest)."""
+    manifest = json.loads((PROJECT_ROOT / "target" / "manifest.json").read_text(encoding="utf-8"))
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"] == EXCEEDED_MODEL:
+            return node["relation_name"]
+    raise LookupError(f"{EXCEEDED_MODEL} is not in the dbt manifest (is the events domain switched off?)")
+
+
+def new_alerts(settings: ConnectionSettings, since: dt.datetime) -> list[QuotaAlert]:
+    """The rows analytics_quota_exceeded gained from builds that started at or after `since`."""
+    conn = settings.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"""select tenant_id::text, metric, date, count_when_detected, limit_when_detected
+                            from {exceeded_relation()} where detected_at >= %s
+                            order by date, tenant_id, metric""", (since,))
+            return [QuotaAlert(*row) for row in cur.fetchall()]
+    finally:
+        conn.close()
+
+
+@asset_check(asset=AssetKey([EXCEEDED_MODEL]), name="quota_exceeded_alerts", blocking=False,
+             description="Alerts on the quotas newly exceeded in this run (rows this run added to "
+                         "analytics_quota_exceeded): fails with severity WARN and notifies ($TA_QUOTA_NOTIFIER, "
+                         "default: the run's log)")
+def quota_exceeded_alerts(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    record = context.instance.get_run_record_by_id(context.run_id)
+    started = record.start_time if record and record.start_time else record.create_timestamp.timestamp()
+    alerts = new_alerts(ConnectionSettings.from_env(), dt.datetime.fromtimestamp(started, dt.timezone.utc))
+    if alerts:
+        load_notifier()(alerts, context.log)
+    shown = alerts[:50]
+    return AssetCheckResult(
+        passed=not alerts, severity=AssetCheckSeverity.WARN,
+        metadata={
+            "newly exceeded": len(alerts),
+            "alerts": MetadataValue.md("\n".join(f"- {a.line()}" for a in shown) + (
+                f"\n- ... and {len(alerts) - len(shown)} more" if len(alerts) > len(shown) else "") or "none"),
+        },
+    )
