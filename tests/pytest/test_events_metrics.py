@@ -130,6 +130,89 @@ def test_data_quality_counts_the_messy_rows(events_db):
     assert counted["props_not_object"] == sum(r["props_type"] not in (None, "object") for r in raw) > 0
 
 
+# The spec's default quotas ("Default Quotas"), restated here rather than read from the seed.
+SPEC_QUOTAS = {"api_requests_daily": 100_000, "builds_daily": 200, "emails_daily": 5_000, "webhooks_daily": 50_000,
+               "storage_gb": 50}
+
+
+def reference_quota_status(usage: dict, limits) -> dict:
+    """(tenant, day, metric) -> (current, limit, exceeded) for every tenant day with any usage and every quota
+    metric; limits(tenant, metric) gives the limit."""
+    tenant_days = {(tenant, day) for tenant, day, _metric in usage}
+    status = {}
+    for tenant, day in tenant_days:
+        for metric in SPEC_QUOTAS:
+            current, limit = usage.get((tenant, day, metric), 0), limits(tenant, metric)
+            status[(tenant, day, metric)] = (current, limit, limit is not None and current >= limit)
+    return status
+
+
+def mart_quota_status(settings) -> dict:
+    return {(r["tenant_id"], r["date"], r["metric"]): (r["current_count"], r["daily_limit"], r["exceeded"])
+            for r in fetch(settings, "select * from marts.analytics_quota_status")}
+
+
+def exceeded_rows(settings) -> dict:
+    return {(r["tenant_id"], r["date"], r["metric"]): r
+            for r in fetch(settings, "select * from marts.analytics_quota_exceeded")}
+
+
+def test_quota_status_overrides_and_exceeded_history(events_db):
+    """The status of every tenant day and quota metric equals the raw events against the spec's defaults; the
+    sample's build burst (250 builds in a day) is over builds_daily and recorded once. An admin's override and
+    QUOTA_DEFAULTS then change the limits of the days a build recomputes (a full refresh: all of them), the exceeded
+    history keeps its rows and adds the new ones, and a misnamed override is ignored and counted."""
+    settings, dbt = events_db
+    usage = reference_daily_usage(kept_events(settings))
+    assert mart_quota_status(settings) == reference_quota_status(usage, lambda _t, m: SPEC_QUOTAS[m])
+    first = exceeded_rows(settings)
+    expected = {k for k, (_c, _l, over) in reference_quota_status(usage, lambda _t, m: SPEC_QUOTAS[m]).items() if over}
+    assert set(first) == expected and any(k[2] == "builds_daily" for k in expected)
+
+    # An admin caps one tenant's API requests at 10 a day, and misnames another override.
+    tenant = max({k[0] for k in usage}, key=lambda t: sum(v for k, v in usage.items()
+                                                       if k[0] == t and k[2] == "api_requests_daily"))
+    execute(settings, """insert into analytics_config.tenant_quota_overrides (tenant_id, metric, daily_limit)
+                         values (%s, ' API_Requests_Daily ', 10), (%s, 'api_requests_weekly', 5)""", (tenant, tenant))
+    dbt.env["QUOTA_DEFAULTS"] = '{"builds_daily": 100}'
+    try:
+        dbt("build", "--select", "tag:events", "--full-refresh", as_of=BUILT_AS_OF)
+    finally:
+        del dbt.env["QUOTA_DEFAULTS"]
+
+    def limits(t, m):
+        return 10 if (t, m) == (tenant, "api_requests_daily") else 100 if m == "builds_daily" else SPEC_QUOTAS[m]
+
+    status = reference_quota_status(usage, limits)
+    assert mart_quota_status(settings) == status
+    second = exceeded_rows(settings)
+    assert set(second) == set(first) | {k for k, (_c, _l, over) in status.items() if over}
+    assert {k: r["detected_at"] for k, r in second.items() if k in first} == {
+        k: r["detected_at"] for k, r in first.items()}, "rows recorded before are kept as they were"
+    assert any(k[0] == tenant and k[2] == "api_requests_daily" for k in set(second) - set(first))
+    counted = {r["rule"]: r["affected_rows"] for r in fetch(settings, "select * from marts.events_data_quality")}
+    assert counted["quota_override_unknown_metric"] == 1
+
+    day = dt.datetime.fromisoformat(BUILT_AS_OF).date()
+    answer = fetch(settings, "select public.analytics_quotas(%s, %s) as data", (day, tenant))[0]["data"]
+    assert answer == {metric: {"current": usage.get((tenant, day, metric), 0), "limit": limits(tenant, metric),
+                               "exceeded": usage.get((tenant, day, metric), 0) >= limits(tenant, metric)}
+                      for metric in SPEC_QUOTAS}
+
+
+def test_quota_defaults_that_name_no_metric_stop_the_build_in_one_line(events_db):
+    _settings, dbt = events_db
+    for value, words in (('{"api_calls_daily": 5}', "names 'api_calls_daily', which is no quota metric"),
+                         ('{"builds_daily": -1}', "must be a whole number >= 0"),
+                         ("builds_daily=5", "must be a JSON object")):
+        dbt.env["QUOTA_DEFAULTS"] = value
+        try:
+            result = dbt("compile", "--select", "int_events__quota_defaults", check=False)
+        finally:
+            del dbt.env["QUOTA_DEFAULTS"]
+        assert result.returncode != 0 and words in result.stdout, result.stdout[-2000:]
+
+
 def test_late_events_and_redeliveries_apply_incrementally(events_db):
     """Events that land late, re-deliveries and a new day: after the daily reconciliation and an incremental run, the
     marts equal the raw events computed again.
@@ -147,11 +230,11 @@ def test_late_events_and_redeliveries_apply_incrementally(events_db):
                request_id
         from {SCHEMA}.analytics_events
         where ts > %s::timestamptz - interval '3 days' and ts < %s::timestamptz and tenant_id is not null
-          and abs(hashtext(id::text)) % 50 = 0""", (AS_OF, AS_OF))
+          and abs(hashtext(id::text)) %% 50 = 0""", (AS_OF, AS_OF))
     execute(settings, f"""
         insert into {SCHEMA}.analytics_events
         select * from {SCHEMA}.analytics_events
-        where ts > %s::timestamptz - interval '2 days' and ts < %s::timestamptz and abs(hashtext(id::text)) % 40 = 0
+        where ts > %s::timestamptz - interval '2 days' and ts < %s::timestamptz and abs(hashtext(id::text)) %% 40 = 0
     """, (AS_OF, AS_OF))
     execute(settings, f"""
         insert into {SCHEMA}.analytics_events (id, tenant_id, user_id, source, event, ts, props, ip, request_id)

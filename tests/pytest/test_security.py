@@ -215,6 +215,53 @@ def test_dashboard_stats_function_returns_only_the_callers_projects(secured):
         assert cur.fetchone()[0] == 0
 
 
+def test_events_functions_answer_only_for_the_callers_tenant(secured):
+    """Spec 002's API functions read as their caller: a tenant's usage, events page and quotas are its own, naming
+    another tenant yields nothing of it, an unmapped login gets empty answers, and a login that sees several tenants
+    must name one for its quotas. The quota overrides are the admins' to write, not a tenant's to read."""
+    s, a, b = secured["settings"], secured["a"], secured["b"]
+    usage = "select public.analytics_usage('1900-01-01', '2100-01-01', null)"
+    page = "select public.analytics_events_page('1900-01-01', '2100-01-01', null, null, 1000, null)"
+    quotas = "select public.analytics_quotas(%s, %s)"
+    day = fetch(s, "select max(date) as day from marts.analytics_quota_status where tenant_id = %s", (a,))[0]["day"]
+    own_usage = fetch(s, """select count(*) as n from marts.analytics_daily_usage where tenant_id = %s""", (a,))[0]["n"]
+    own_events = {r["id"] for r in fetch(s, """
+        select event_id::text as id from marts.analytics_events_recent where tenant_id = %s
+        order by ts desc, event_id desc limit 1000""", (a,))}
+    assert own_usage > 0 and own_events, "the test tenant needs product events"
+    with session(s, "tenant_a") as cur:
+        cur.execute(usage)
+        assert sum(len(days) for days in cur.fetchone()[0].values()) == own_usage
+        cur.execute(page)
+        assert {e["id"] for e in cur.fetchone()[0]["events"]} == own_events
+        cur.execute(quotas, (day, b))  # another tenant's: its counts and overrides stay hidden
+        assert all(q["current"] == 0 for q in cur.fetchone()[0].values())
+        cur.execute(quotas, (day, None))
+        mine = cur.fetchone()[0]
+    expected = {r["metric"]: r["current_count"] for r in fetch(s, """
+        select metric, current_count from marts.analytics_quota_status where tenant_id = %s and date = %s""", (a, day))}
+    assert {m: q["current"] for m, q in mine.items()} == expected
+    with session(s, "tenant_unmapped") as cur:
+        cur.execute(usage)
+        assert cur.fetchone()[0] == {}
+        cur.execute(page)
+        assert cur.fetchone()[0]["events"] == []
+    with session(s, "bi_login") as cur:
+        with pytest.raises(psycopg2.errors.RaiseException, match="name one"):
+            cur.execute(quotas, (day, None))
+    for statement in ("select * from analytics_config.tenant_quota_overrides",
+                      "insert into analytics_config.tenant_quota_overrides (tenant_id, metric, daily_limit) "
+                      f"values ('{a}', 'builds_daily', 1000000)"):
+        for login in ("tenant_a", "bi_login"):
+            assert denied(s, login, statement), (login, statement)
+    with session(s, "admin_login") as cur:
+        cur.execute("insert into analytics_config.tenant_quota_overrides (tenant_id, metric, daily_limit) "
+                    "values (%s, 'builds_daily', 7) returning set_by", (a,))
+        assert cur.fetchone()[0] == "admin_login"
+        cur.execute("delete from analytics_config.tenant_quota_overrides where tenant_id = %s", (a,))
+        cur.connection.commit()
+
+
 def test_a_leaky_function_sees_only_the_tenants_own_rows(secured):
     """A function in a WHERE clause runs after the row-level security filter. Tenants cannot create one (no
     TEMP, no CREATE anywhere), so an admin-made leaky function stands in for it."""

@@ -32,8 +32,9 @@ final as (
     select
         event_id,
         tenant_id,
-        user_id,
-        source,
+        -- text, as the contract declares (the raw column is varchar(255)): an incremental run's rows compare equal
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(source as {{ dbt.type_string() }}) as source,
         event,
         ts,
         created_day_utc,

@@ -1,6 +1,6 @@
--- depends_on: {{ ref('int_events__changed_units') }}
-{#- History: a --full-refresh keeps it (full_refresh: false), like analytics_daily_usage. An incremental run reads
-    the status of the days changed since its watermark (no pre-hook deletes them: rows are only added). -#}
+{#- History: a --full-refresh keeps it (full_refresh: false), like analytics_daily_usage. Each run reads every
+    exceeded status row, not only the changed days': a limit lowered by an admin or QUOTA_DEFAULTS exceeds days whose
+    events did not change (a full refresh of the status judges them again). Exceeded rows are few. -#}
 {{
     config(
         materialized='incremental',
@@ -10,12 +10,6 @@
             {'columns': ['tenant_id', 'metric', 'date'], 'unique': true},
             {'columns': ['detected_at']},
         ],
-        meta={'recompute': {
-            'manifest': 'int_events__changed_units',
-            'source': 'analytics_events',
-            'unit': 'created_day_utc',
-            'column': 'date',
-        }},
     )
 }}
 
@@ -24,12 +18,9 @@
 -- falls back under its limit (events deleted, a limit raised) keeps its row. The Dagster check
 -- quota_exceeded_alerts raises an alert for the rows a run adds (orchestration/quotas.py).
 with exceeded as (
-    select tenant_id, metric, date, current_count, daily_limit, last_source_changed_at
+    select tenant_id, metric, date, current_count, daily_limit
     from {{ ref('analytics_quota_status') }}
     where exceeded
-    {% if is_incremental() %}
-        and {{ in_recomputed_units('date') }}
-    {% endif %}
 ),
 
 new_rows as (
@@ -51,8 +42,7 @@ final as (
         current_count as count_when_detected,
         daily_limit as limit_when_detected,
         {{ timestamp_literal(run_started_iso()) }} as detected_at,
-        cast('{{ invocation_id }}' as text) as detected_by_invocation,
-        last_source_changed_at
+        cast('{{ invocation_id }}' as text) as detected_by_invocation
     from new_rows
 )
 
