@@ -7,7 +7,7 @@ with the list of QuotaAlert (only when there are new ones) and Dagster's logger;
 alert. A notifier that raises fails the check's step, so a broken webhook is seen, not swallowed (README, "Quotas").
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster reads the check's context annotation at definition time.
 
 import datetime as dt
 import importlib
@@ -45,7 +45,7 @@ def log_notifier(alerts: Sequence[QuotaAlert], log) -> None:
         log.warning(alert.line())
 
 
-def load_notifier(spec: str | None = None) -> Callable[[Sequence[QuotaAlert], object], None]:
+def load_notifier(spec: str | None = None) -> Callable[[Sequence["QuotaAlert"], object], None]:
     """The notifier $TA_QUOTA_NOTIFIER names (`package.module:function`), else log_notifier."""
     spec = (spec if spec is not None else os.environ.get(NOTIFIER_ENV, "")).strip()
     if not spec:
@@ -81,12 +81,12 @@ def new_alerts(settings: ConnectionSettings, since: dt.datetime) -> list[QuotaAl
         conn.close()
 
 
-@asset_check(asset=AssetKey([EXCEEDED_MODEL]), name="quota_exceeded_alerts", blocking=False,
+@asset_check(asset=AssetKey(["marts", EXCEEDED_MODEL]), name="quota_exceeded_alerts", blocking=False,
              description="Alerts on the quotas newly exceeded in this run (rows this run added to "
                          "analytics_quota_exceeded): fails with severity WARN and notifies ($TA_QUOTA_NOTIFIER, "
                          "default: the run's log)")
 def quota_exceeded_alerts(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    record = context.instance.get_run_record_by_id(context.run_id)
+    record = context.instance.get_run_record_by_id(context.run.run_id)
     started = record.start_time if record and record.start_time else record.create_timestamp.timestamp()
     alerts = new_alerts(ConnectionSettings.from_env(), dt.datetime.fromtimestamp(started, dt.timezone.utc))
     if alerts:

@@ -6,12 +6,18 @@ through an incremental run and a --full-refresh alike)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
-from conftest import ANCHOR, AS_OF, Dbt, execute, fetch, fresh_database
+from conftest import ANCHOR, AS_OF, PROJECT_ROOT, RAW_ENV, Dbt, execute, fetch, fresh_database
 
 from orchestration.sample_data import EVENTS, SampleSpec, load_sample_data
 from orchestration.security import grant_raw_read
@@ -261,3 +267,43 @@ def test_daily_usage_outlives_purged_raw_events(events_db):
         assert {k: v for k, v in after.items() if k[1] < cutoff} == {k: v for k, v in before.items() if k[1] < cutoff}
         recent = reference_daily_usage(kept_events(settings))
         assert {k: v for k, v in after.items() if k[1] >= cutoff} == recent
+
+
+def test_a_dagster_run_alerts_on_newly_exceeded_quotas_through_the_notifier(events_db, tmp_path):
+    """A real `tenant-analytics materialize --domain events`: a tenant's builds today reach the limit an admin just
+    lowered, the run adds the day to analytics_quota_exceeded, and the asset check quota_exceeded_alerts warns and
+    hands exactly that alert to the configured notifier; the next run, with nothing new, alerts on nothing."""
+    settings, _dbt = events_db
+    tenant = fetch(settings, f"select tenant_id::text from {SCHEMA}.analytics_events where tenant_id is not null "
+                             "group by 1 order by count(*) desc limit 1")[0]["tenant_id"]
+    now = dt.datetime.now(dt.timezone.utc)
+    execute(settings, f"""
+        insert into {SCHEMA}.analytics_events (id, tenant_id, user_id, source, event, ts, props)
+        select gen_random_uuid(), %s, 'user_probe', 'builder', 'builder.generate.started',
+               %s::timestamptz - make_interval(mins => k), '{{}}'
+        from generate_series(1, 3) as k""", (tenant, (now - dt.timedelta(minutes=20)).isoformat()))
+    execute(settings, """insert into analytics_config.tenant_quota_overrides (tenant_id, metric, daily_limit)
+                         values (%s, 'builds_daily', 2)
+                         on conflict (tenant_id, metric) do update set daily_limit = 2""", (tenant,))
+    out = tmp_path / "alerts.jsonl"
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    env = {**os.environ, **settings.as_env(), **RAW_ENV, "DAGSTER_HOME": str(home),
+           "TA_QUOTA_NOTIFIER": "quota_notifier_probe:record", "TA_TEST_NOTIFIER_OUT": str(out),
+           "PYTHONPATH": str(Path(__file__).parent)}
+
+    def materialize() -> str:
+        result = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--domain", "events",
+                                 "--as-of", now.isoformat()], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                                text=True)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+        return result.stdout + result.stderr
+
+    output = materialize()
+    assert "analytics_quota_exceeded: Alerts on the quotas newly exceeded" in output, output[-3000:]
+    alerts = [json.loads(line) for line in out.read_text().splitlines()]
+    assert alerts == [{"tenant_id": tenant, "metric": "builds_daily", "date": str(now.date()), "count": 3,
+                       "limit": 2}]
+    output = materialize()
+    assert "Alerts on the quotas" not in output and len(out.read_text().splitlines()) == 1
