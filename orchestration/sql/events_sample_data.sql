@@ -94,6 +94,7 @@ select
     case when r_mess < 0.002 then null else md5('tenant:{seed}:' || tenant_n)::uuid end,   -- no tenant
     case when source_name in ('job', 'webhook') and r_user < 0.5 then null                  -- system events
          when r_mess between 0.002 and 0.004 then null                                       -- no user
+         when r_mess between 0.0124 and 0.0128 then user_name || '@example.com'             -- an email as the id
          else user_name end,
     case when r_mess between 0.004 and 0.005 then 'mobile'                                   -- unknown source
          when r_mess between 0.005 and 0.006 then upper(source_name) || ' '                 -- cased, padded

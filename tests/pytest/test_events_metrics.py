@@ -124,7 +124,7 @@ def test_kpis_and_cards_equal_the_raw_events(events_db):
 
 def test_data_quality_counts_the_messy_rows(events_db):
     settings, _ = events_db
-    raw = fetch(settings, f"select id, tenant_id, source, event, jsonb_typeof(props) as props_type "
+    raw = fetch(settings, f"select id, tenant_id, user_id, source, event, jsonb_typeof(props) as props_type "
                           f"from {SCHEMA}.analytics_events")
     counted = {r["rule"]: r["affected_rows"] for r in fetch(settings, "select * from marts.events_data_quality")}
     ids = Counter(r["id"] for r in raw if r["id"] is not None)
@@ -134,6 +134,8 @@ def test_data_quality_counts_the_messy_rows(events_db):
     assert counted["event_name_normalised"] == sum(normalised(r["event"]) != r["event"] for r in raw) > 0
     # JSON null is not an object either (psycopg2 would read it as None, like SQL NULL: the type says which).
     assert counted["props_not_object"] == sum(r["props_type"] not in (None, "object") for r in raw) > 0
+    # The sample's user ids are user_<n>_<m>, or an email planted as the id.
+    assert counted["personal_data_in_user_id"] == sum("@" in (r["user_id"] or "") for r in raw) > 0
 
 
 # The spec's default quotas ("Default Quotas"), restated here rather than read from the seed.

@@ -8,7 +8,8 @@ import os
 import shutil
 import subprocess
 
-from conftest import ANCHOR, RAW_SCHEMA, execute, fetch
+import pytest
+from conftest import ANCHOR, EVENTS_RAW_SCHEMA, RAW_SCHEMA, execute, fetch
 from orchestration.project import PROJECT_ROOT, dbt_executable
 from orchestration.sample_data import SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
@@ -18,9 +19,15 @@ PROBE_DATABASE = "analytics_privacy_probe"
 PLANTED = "%jane.doe@example.com%"
 
 
-def test_planted_personal_data_is_masked_and_counted(sample_loaded, dbt):
+@pytest.fixture(scope="module")
+def privacy_built(sample_loaded, dbt):
     dbt("seed")
     dbt("build", "--full-refresh")  # includes every mart's no_pii_in_text_columns test, which must pass
+    return sample_loaded
+
+
+def test_planted_personal_data_is_masked_and_counted(privacy_built):
+    sample_loaded = privacy_built
     planted = fetch(sample_loaded, f"select count(*) as n from {RAW_SCHEMA}.tryon_jobs "
                                    "where failure_reason_normalized ilike %s", (PLANTED,))[0]["n"]
     assert planted > 0, "the sample data must plant an email for this test to mean anything"
@@ -37,6 +44,31 @@ def test_planted_personal_data_is_masked_and_counted(sample_loaded, dbt):
         where failure_reason_normalized ~* '@|\\+1 415|10\\.12\\.0\\.7|2001:db8'""")[0]["n"]
     assert counted == with_any_pii > planted
 
+
+
+def test_product_events_keep_no_personal_data(privacy_built):
+    """Spec 002's events carry personal data in props, user ids and IPs (the sample plants emails and phone numbers
+    in props, emails as user ids, full IPv4 and IPv6 addresses): none of it reaches the events a tenant reads, the
+    IP only as its network, and every row with personal data in props is counted."""
+    s = privacy_built
+    pii = "@example[.]com|[+]1 415 555"
+    planted = fetch(s, f"select count(*) as n from {EVENTS_RAW_SCHEMA}.analytics_events where props::text ~ %s",
+                    (pii,))[0]["n"]
+    as_user = fetch(s, f"select count(*) as n from {EVENTS_RAW_SCHEMA}.analytics_events where user_id like '%%@%%'")
+    assert planted > 0 and as_user[0]["n"] > 0, "the sample must plant personal data for this test to mean anything"
+    leaked = fetch(s, """select count(*) as n from marts.analytics_events_recent
+                         where props::text ~ %s or user_id like '%%@%%'""", (pii,))[0]["n"]
+    assert leaked == 0
+    assert fetch(s, "select count(*) as n from marts.analytics_events_recent where props::text like '%%[email]%%'")[0]["n"]
+    kept = {r["ip_prefix"] for r in fetch(s, "select distinct ip_prefix from marts.analytics_events_recent "
+                                             "where ip_prefix is not null")}
+    assert kept and all(p.endswith(".0") or p.endswith("::") for p in kept), "only networks (/24, /48) are kept"
+    counted = fetch(s, "select affected_rows from marts.events_data_quality where rule = 'personal_data_in_props'")
+    with_any = fetch(s, f"""select count(*) as n from {EVENTS_RAW_SCHEMA}.analytics_events
+                            where jsonb_typeof(props) = 'object'
+                              and props::text ~* '@|[+]1 415|\\m(?:[0-9]{{1,3}}[.]){{3}}[0-9]{{1,3}}\\M|[0-9a-f]{{1,4}}(?::[0-9a-f]{{0,4}}){{2,7}}'""")
+    # At least every planted row, at most the rows with anything that looks like personal data.
+    assert planted <= counted[0]["affected_rows"] <= with_any[0]["n"]
 
 def test_no_pii_test_fails_when_staging_stops_masking(sample_loaded, tmp_path):
     """Build a copy of the project whose scrub_pii macro does nothing: the marts' no-PII test must fail."""
