@@ -10,17 +10,17 @@ from .resources import dbt_resource
 from .raw_sources import raw_freshness_job, raw_freshness_schedule
 from .reconcile import reconcile_deletions_job, reconcile_deletions_schedule
 from .retention import llm_retention_job, llm_retention_schedule
-from .schedules import all_assets_job, domain_jobs, hourly_incremental_schedule
+from .schedules import all_assets_job, domain_jobs, events_daily_rollup_schedule, hourly_incremental_schedule
 
-# The quota alerts exist while the events domain is built (its models are in the manifest).
-QUOTA_CHECKS = [quota_exceeded_alerts] if any(EXCEEDED_MODEL in key.path for a in DBT_ASSETS for key in a.keys) else []
+# The product events' quota alerts and daily rollup exist while that domain is built (its models in the manifest).
+EVENTS_BUILT = any(EXCEEDED_MODEL in key.path for assets in DBT_ASSETS for key in assets.keys)
 
 defs = Definitions(
     assets=[RAW_SOURCES, *DBT_ASSETS],
-    asset_checks=QUOTA_CHECKS,
+    asset_checks=[quota_exceeded_alerts] if EVENTS_BUILT else [],
     jobs=[all_assets_job, *domain_jobs.values(), llm_retention_job, reconcile_deletions_job,
           raw_freshness_job],
     schedules=[hourly_incremental_schedule, llm_retention_schedule, reconcile_deletions_schedule,
-               raw_freshness_schedule],
+               raw_freshness_schedule, *([events_daily_rollup_schedule] if EVENTS_BUILT else [])],
     resources={"dbt": dbt_resource(), "build_options": DbtBuildOptions()},
 )

@@ -91,3 +91,14 @@ def test_raw_freshness_checks_agree_with_dbt_source_freshness(warehouse, graph):
     assert judged == expected
     assert first_change_day(settings, tables) == dt.date(2001, 2, 3)
     assert {"/".join(key.path[1:]) for key in raw_freshness_job.selection.resolve(graph)} == RAW_TABLE_NAMES
+
+
+def test_the_events_domain_brings_its_rollup_schedule_and_quota_alerts(graph):
+    """Spec 002's daily rollup (00:10 UTC) and its quota alerts (an asset check on analytics_quota_exceeded)."""
+    from dagster import AssetCheckKey, AssetKey
+
+    from orchestration.definitions import defs
+
+    assert defs.resolve_schedule_def("events_daily_rollup").job_name == "analytics_events"
+    check = AssetCheckKey(AssetKey(["marts", "analytics_quota_exceeded"]), "quota_exceeded_alerts")
+    assert check in graph.asset_check_keys and "WARN" in graph.get_check_spec(check).description

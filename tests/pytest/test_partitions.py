@@ -53,6 +53,19 @@ def test_schedule_applies_previous_day_until_after_first_tick_of_the_day():
     assert schedule_partition_key(dt.datetime(2026, 3, 2, 23, 5, tzinfo=UTC)) == "2026-03-02"
 
 
+
+def test_the_events_rollup_runs_the_events_job_for_the_day_that_ended():
+    """Spec 002's daily rollup at 00:10 UTC: the events job, partition = the previous UTC day, one run per day."""
+    from dagster import build_schedule_context
+
+    from orchestration.schedules import events_daily_rollup_schedule as schedule
+
+    assert schedule.cron_schedule == "10 0 * * *" and schedule.execution_timezone == "UTC"
+    assert schedule.job_name == "analytics_events"
+    context = build_schedule_context(scheduled_execution_time=dt.datetime(2026, 3, 2, 0, 10, tzinfo=UTC))
+    request = schedule(context)
+    assert request.partition_key == "2026-03-01" and request.run_key == "events-rollup-2026-03-01"
+
 def test_run_settings_travel_as_environment_variables_and_leave_nothing_behind(monkeypatch):
     monkeypatch.setenv("TA_WINDOW_START", "set by the user")
     monkeypatch.delenv("TA_AS_OF", raising=False)
