@@ -91,7 +91,13 @@ def secured(sample_loaded, dbt):
         cur.execute("delete from analytics_security.tenant_logins")
         cur.execute("insert into analytics_security.tenant_logins (login, tenant_id) values "
                     "('tenant_a', %s), ('tenant_b', %s)", tuple(tenants))
+        # Quota overrides for both tenants, low enough to be exceeded: every tenant-scoped quota relation then holds
+        # rows of both, so each test below can see a leak.
+        cur.execute("delete from analytics_config.tenant_quota_overrides")
+        cur.execute("insert into analytics_config.tenant_quota_overrides (tenant_id, metric, daily_limit) values "
+                    "(%s, 'api_requests_daily', 1), (%s, 'api_requests_daily', 1)", tuple(tenants))
     conn.close()
+    dbt("run", "--select", "analytics_quota_limits+", "--full-refresh")
     return {"settings": settings, "a": tenants[0], "b": tenants[1]}
 
 
@@ -258,8 +264,8 @@ def test_events_functions_answer_only_for_the_callers_tenant(secured):
         cur.execute("insert into analytics_config.tenant_quota_overrides (tenant_id, metric, daily_limit) "
                     "values (%s, 'builds_daily', 7) returning set_by", (a,))
         assert cur.fetchone()[0] == "admin_login"
-        cur.execute("delete from analytics_config.tenant_quota_overrides where tenant_id = %s", (a,))
-        cur.connection.commit()
+        cur.execute("delete from analytics_config.tenant_quota_overrides where tenant_id = %s and metric = 'builds_daily'",
+                    (a,))
 
 
 def test_a_leaky_function_sees_only_the_tenants_own_rows(secured):
@@ -623,7 +629,9 @@ def test_public_views_stay_answerable_during_builds(secured, dbt):
     s, a = secured["settings"], secured["a"]
     views = relations(s, f"n.nspname = 'public' and c.relkind = 'v' and pg_get_userbyid(c.relowner) = '{OWNER_ROLE}'")
     tenant_views = [v for v in views if v in tenant_scoped(s)]
-    assert len(views) >= 10 and "public.tenant_tryon_daily_v" in tenant_views
+    bi_views = relations(s, f"n.nspname = 'public' and c.relkind = 'v' and pg_get_userbyid(c.relowner) = '{OWNER_ROLE}' "
+                            f"and has_table_privilege('{BI_ROLE}', c.oid, 'select')")
+    assert len(bi_views) >= 10 and "public.tenant_tryon_daily_v" in tenant_views
     errors: list[str] = []
     reads = {"bi_login": 0, "tenant_a": 0}
     stop = threading.Event()
@@ -646,7 +654,7 @@ def test_public_views_stay_answerable_during_builds(secured, dbt):
                 time.sleep(0.02)
         conn.close()
 
-    threads = [threading.Thread(target=reader, args=("bi_login", views)),
+    threads = [threading.Thread(target=reader, args=("bi_login", bi_views)),
                threading.Thread(target=reader, args=("tenant_a", tenant_views))]
     for t in threads:
         t.start()
