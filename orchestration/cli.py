@@ -416,6 +416,27 @@ def tenant_login_command(login: str, tenant_id: str) -> None:
     cmd_tenant_login(login, tenant_id)
 
 
+@cli.command("export-events")
+@click.option("--login", required=True, help="the tenant's SQL login (password: $TA_TENANT_PASSWORD or ~/.pgpass)")
+@click.option("--from", "date_from", required=True, type=click.DateTime(["%Y-%m-%d"]), help="first UTC day")
+@click.option("--to", "date_to", required=True, type=click.DateTime(["%Y-%m-%d"]), help="last UTC day (inclusive)")
+@click.option("--event", help="only this event name")
+@click.option("--source", help="only this source")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the CSV file to write")
+def export_events_command(login, date_from, date_to, event, source, out) -> None:
+    """Export a tenant's events as CSV (spec 002), read as its own login; at most $ANALYTICS_MAX_EXPORT_ROWS rows."""
+    from .export import export_events
+
+    operator = connection()
+    tenant = ConnectionSettings(operator.host, operator.port, login, os.environ.get("TA_TENANT_PASSWORD", ""),
+                                operator.database)
+    result = export_events(tenant, operator, out, date_from.date(), date_to.date(), event, source)
+    _say(f"exported {result.rows:,} events of tenant {result.tenant_id or '(none mapped)'} to {result.path}")
+    if result.truncated:
+        _say(f"warning: truncated: more events match; at most {result.max_rows:,} rows are exported "
+             f"($ANALYTICS_MAX_EXPORT_ROWS): narrow the range or filter by event or source")
+
+
 @cli.command("load-sample")
 @_sample_options
 def load_sample_command(force: bool, **sample) -> None:

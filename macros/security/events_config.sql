@@ -1,7 +1,8 @@
 {#-
-    on-run-start, while the product events domain (spec 002) is on: the table admins write per-tenant quota overrides
-    into, analytics_config.tenant_quota_overrides, created idempotently. Admins (var analytics_admin_role) read and
-    write it; the dbt role reads it (int_events__quota_limits); no other role sees it. README, "Quotas".
+    on-run-start, while the product events domain (spec 002) is on, created idempotently: the table admins write
+    per-tenant quota overrides into, analytics_config.tenant_quota_overrides (admins read and write it, the dbt role
+    reads it: stg_events__quota_overrides), and the export audit analytics_audit.export_requests (admins read it).
+    No other role sees either. README, "Quotas" and "Export".
 -#}
 {% macro events_config_setup() -%}
     {%- if target.type != 'postgres' or not domain_enabled('events') -%}
@@ -25,6 +26,31 @@
     revoke all on analytics_config.tenant_quota_overrides from public;
     grant usage on schema analytics_config to {{ admin }};
     grant select, insert, update, delete on analytics_config.tenant_quota_overrides to {{ admin }};
+
+    {#- The spec's audit list: one row per CSV export (orchestration/export.py writes it with the operator's
+        connection). Only admins read it. -#}
+    create schema if not exists analytics_audit;
+    revoke all on schema analytics_audit from public;
+    comment on schema analytics_audit is 'Spec 002 audit trail: exports (and, in analytics_audit views, rollups and quota-exceeded events). Admins read it.';
+    create table if not exists analytics_audit.export_requests (
+        id bigint generated always as identity primary key,
+        requested_at timestamptz not null default now(),
+        login name not null,
+        tenant_id uuid,
+        date_from date not null,
+        date_to date not null,
+        event text,
+        source text,
+        rows bigint not null check (rows >= 0),
+        truncated boolean not null,
+        max_rows integer not null,
+        requested_by name not null default current_user
+    );
+    comment on table analytics_audit.export_requests is
+        'One row per CSV export of events (tenant-analytics export-events): the tenant login that read, its tenant, the filters, rows written, whether the row cap cut it, when.';
+    revoke all on analytics_audit.export_requests from public;
+    grant usage on schema analytics_audit to {{ admin }};
+    grant select on analytics_audit.export_requests to {{ admin }};
     {%- endif -%}
 {%- endmacro %}
 

@@ -268,6 +268,41 @@ def test_events_functions_answer_only_for_the_callers_tenant(secured):
                     (a,))
 
 
+
+def test_csv_export_reads_as_the_tenant_stops_at_the_cap_and_is_audited(secured, tmp_path):
+    """Spec 002's CSV export (tenant-analytics export-events): the file holds the login's own events only, newest
+    first; at ANALYTICS_MAX_EXPORT_ROWS it stops and says so; each export leaves an audit row only admins read."""
+    import csv
+    import datetime as dt
+
+    from orchestration.export import export_events
+
+    s, a = secured["settings"], secured["a"]
+    tenant = as_login(s, "tenant_a")
+    first, last = dt.date(1900, 1, 1), dt.date(2100, 1, 1)
+    own = [r["id"] for r in fetch(s, """select event_id::text as id from marts.analytics_events_recent
+                                        where tenant_id = %s and event = 'auth.user.login'
+                                        order by ts desc, event_id desc""", (a,))]
+    assert len(own) > 5
+    whole = export_events(tenant, s, tmp_path / "all.csv", first, last, event="auth.user.login", max_rows=10**6)
+    with whole.path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["event_id"] for r in rows] == own and whole.rows == len(own) and not whole.truncated
+    capped = export_events(tenant, s, tmp_path / "capped.csv", first, last, event="auth.user.login", max_rows=5)
+    with capped.path.open(newline="") as handle:
+        assert [r["event_id"] for r in csv.DictReader(handle)] == own[:5]
+    assert capped.rows == 5 and capped.truncated
+    audit = fetch(s, "select login, tenant_id::text, event, rows, truncated from analytics_audit.export_requests "
+                     "order by id desc limit 2")
+    assert audit == [{"login": "tenant_a", "tenant_id": a, "event": "auth.user.login", "rows": 5, "truncated": True},
+                     {"login": "tenant_a", "tenant_id": a, "event": "auth.user.login", "rows": len(own),
+                      "truncated": False}]
+    for login in ("tenant_a", "bi_login"):
+        assert denied(s, login, "select * from analytics_audit.export_requests"), login
+    with session(s, "admin_login") as cur:
+        cur.execute("select count(*) from analytics_audit.export_requests")
+        assert cur.fetchone()[0] >= 2
+
 def test_a_leaky_function_sees_only_the_tenants_own_rows(secured):
     """A function in a WHERE clause runs after the row-level security filter. Tenants cannot create one (no
     TEMP, no CREATE anywhere), so an admin-made leaky function stands in for it."""
