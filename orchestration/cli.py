@@ -275,11 +275,22 @@ def _summary_events(cur) -> None:
     cur.execute("select count(distinct tenant_id), min(date), max(date), coalesce(sum(count), 0)"
                 " from public.analytics_daily_usage")
     usage = cur.fetchone()
+    cur.execute("select metric, sum(month) from public.analytics_usage_kpis where metric like '%.%'"
+                " group by metric order by 2 desc, 1 limit 5")
+    busiest = cur.fetchall()
+    cur.execute("select count(*), count(distinct tenant_id) from public.analytics_quota_exceeded"
+                " where date > (select max(date) from public.analytics_quota_exceeded) - 30")
+    exceeded = cur.fetchone()
     cur.execute("select coalesce(sum(affected_rows), 0) from marts.events_data_quality")
     dq_rows = cur.fetchone()[0]
     print(f"Product events, {usage[0]:,} tenants, UTC days {usage[1]} to {usage[2]} (public.analytics_daily_usage)")
     print(f"  last 30 days:     signups {cards[1]:>8,}    active users {cards[2]:>8,}    "
           f"completed builds {cards[3]:>8,}    API requests {cards[4]:>8,}")
+    print("Busiest events (last 30 days)")
+    for metric, count in busiest:
+        print(f"  {metric:<34}{count:>10,}")
+    print(f"Quotas exceeded: {exceeded[0]:,} tenant days and metrics, {exceeded[1]:,} tenants, in the last 30 days "
+          "recorded (select * from public.analytics_quota_exceeded)")
     print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.events_data_quality)")
 
 
