@@ -272,8 +272,10 @@ def _summary_events(cur) -> None:
         " coalesce(sum(completed_builds_30d), 0), coalesce(sum(api_requests_30d), 0) from public.analytics_kpi_cards"
     )
     cards = cur.fetchone()
+    # Days between 2000 and as_of's: clock resets (1970) and clocks ahead (2999) are counted, not headlined.
     cur.execute("select count(distinct tenant_id), min(date), max(date), coalesce(sum(count), 0)"
-                " from public.analytics_daily_usage")
+                " from public.analytics_daily_usage where date >= '2000-01-01'"
+                " and date <= (select coalesce(max(as_of_at), now())::date from public.analytics_kpi_cards)")
     usage = cur.fetchone()
     cur.execute("select metric, sum(month) from public.analytics_usage_kpis where metric like '%.%'"
                 " group by metric order by 2 desc, 1 limit 5")
