@@ -29,7 +29,8 @@ from .project import PROJECT_ROOT, dbt_executable
 MART = "marts/tenant_tryon_daily"
 PAGES = {
     "dagster-lineage-from-raw": ("dagster", "assets/raw/tryon/tryon_jobs?view=lineage&lineageScope=downstream&lineageDepth=3"),
-    "dagster-raw-group": ("dagster", "locations/orchestration.definitions/asset-groups/raw/lineage"),
+    "dagster-raw-group": ("dagster", "locations/orchestration.definitions/asset-groups/raw/list"),
+    "dagster-raw-freshness": ("dagster", "assets/raw/tryon/tryon_jobs?view=checks"),
     "dagster-partitions": ("dagster", f"assets/{MART}?view=partitions"),
     "dagster-checks": ("dagster", f"assets/{MART}?view=checks"),
     "dbt-docs-overview": ("docs", "#!/overview"),

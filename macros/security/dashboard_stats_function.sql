@@ -15,6 +15,8 @@
 {%- endmacro %}
 
 {% macro postgres__create_get_dashboard_stats(view) -%}
+    {#- Schema-qualified only: the function keeps working in a copy or a renamed database. #}
+    {%- set view = view.include(database=False) -%}
     {%- set fn = adapter.quote(view.schema) ~ '.get_dashboard_stats' -%}
     {%- set signature = fn ~ '(uuid, integer, date)' -%}
     {#- Dropped first: create or replace cannot change the columns a function returns. #}

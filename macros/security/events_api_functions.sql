@@ -15,6 +15,8 @@
 {%- endmacro %}
 
 {% macro postgres__create_analytics_usage_function(view) -%}
+    {#- Schema-qualified only: the function keeps working in a copy or a renamed database. #}
+    {%- set view = view.include(database=False) -%}
     {%- set fn = adapter.quote(view.schema) ~ '.analytics_usage' -%}
     {%- set signature = fn ~ '(date, date, text[])' -%}
     drop function if exists {{ signature }};
@@ -63,6 +65,8 @@
 {%- endmacro %}
 
 {% macro postgres__create_analytics_events_page_function(view) -%}
+    {#- Schema-qualified only: the function keeps working in a copy or a renamed database. #}
+    {%- set view = view.include(database=False) -%}
     {%- set fn = adapter.quote(view.schema) ~ '.analytics_events_page' -%}
     {%- set signature = fn ~ '(date, date, text, text, integer, text)' -%}
     drop function if exists {{ signature }};
@@ -136,6 +140,8 @@
 {%- endmacro %}
 
 {% macro postgres__create_analytics_quotas_function(view) -%}
+    {#- Schema-qualified only: the function keeps working in a copy or a renamed database. #}
+    {%- set view = view.include(database=False) -%}
     {%- set schema = adapter.quote(view.schema) -%}
     {%- set fn = schema ~ '.analytics_quotas' -%}
     {%- set signature = fn ~ '(date, uuid)' -%}

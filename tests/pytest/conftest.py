@@ -25,6 +25,8 @@ EVENTS_RAW_SCHEMA = "raw_events"
 # Each domain's raw schema, and the environment that points dbt, the CLI and Dagster at them.
 RAW_SCHEMAS = ((TRYON, RAW_SCHEMA), (LLM, LLM_RAW_SCHEMA), (EVENTS, EVENTS_RAW_SCHEMA))
 RAW_ENV = {"TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA, "TA_EVENTS_RAW_SCHEMA": EVENTS_RAW_SCHEMA}
+# A module about some domains builds only them (each domain builds alone: test_domains), as a user switches one off.
+FOUNDATION = ("tryon", "llm")
 # Fixed reference times make every expected value reproducible.
 ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 AS_OF = "2026-06-01T00:00:00+00:00"
@@ -34,9 +36,11 @@ SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, llm_requests=30_000, events
 class Dbt:
     """Runs the dbt CLI of this virtualenv against the test database; fails the test on error."""
 
-    def __init__(self, settings: ConnectionSettings):
+    def __init__(self, settings: ConnectionSettings, domains: tuple[str, ...] | None = None):
+        """domains: the ones built (None: all)."""
         self.settings = settings
-        self.env = {**os.environ, **settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()), **RAW_ENV}
+        self.env = {**os.environ, **settings.as_env(), "DBT_PROFILES_DIR": str(ensure_profiles()), **RAW_ENV,
+                    **domain_env(domains)}
         self.executable = dbt_executable()
 
     def __call__(self, *args: str, as_of: str = AS_OF, extra_vars: dict | None = None, check: bool = True,
@@ -53,6 +57,14 @@ class Dbt:
         return result
 
 
+def domain_env(domains: tuple[str, ...] | None) -> dict[str, str]:
+    """The environment that switches off every domain not in `domains` (None: all on) for dbt, the CLI and Dagster."""
+    unknown = set(domains or ()) - {d.name for d, _ in RAW_SCHEMAS}
+    assert not unknown, f"no such domain: {unknown}"
+    return {} if domains is None else {f"TA_{d.name.upper()}_ENABLED": "false" for d, _ in RAW_SCHEMAS
+                                       if d.name not in domains}
+
+
 def fresh_database(settings: ConnectionSettings, name: str) -> ConnectionSettings:
     """An empty database `name` on the test server (dropped first if there), bootstrapped and locked down as the
     embedded warehouse is."""
@@ -66,10 +78,14 @@ def fresh_database(settings: ConnectionSettings, name: str) -> ConnectionSetting
     return fresh
 
 
-def sampled_database(settings: ConnectionSettings, name: str, spec: SampleSpec) -> ConnectionSettings:
-    """fresh_database(name) holding every domain's raw tables with `spec`'s sample rows, readable by the dbt role."""
+def sampled_database(settings: ConnectionSettings, name: str, spec: SampleSpec,
+                     domains: tuple[str, ...] | None = None) -> ConnectionSettings:
+    """fresh_database(name) holding the raw tables of `domains` (None: every domain) with `spec`'s sample rows,
+    readable by the dbt role."""
     fresh = fresh_database(settings, name)
     for domain, schema in RAW_SCHEMAS:
+        if domains is not None and domain.name not in domains:
+            continue
         load_sample_data(fresh, schema, spec, force=True, log=lambda _m: None, domain=domain)
         grant_raw_read(fresh, schema)
     return fresh
@@ -105,12 +121,36 @@ def dbt(warehouse: ConnectionSettings) -> Dbt:
     return Dbt(warehouse)
 
 
+def copy_database(settings: ConnectionSettings, source: str, name: str) -> ConnectionSettings:
+    """Database `name` (dropped first if there) as a file copy of `source` (which nothing may be connected to), with
+    the database-level grants fresh_database gives (a copy does not carry them)."""
+    admin = settings.with_database("postgres").connect()
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {name} with (force)")
+        cur.execute(f"create database {name} template {source} strategy file_copy")
+    admin.close()
+    copy = settings.with_database(name)
+    bootstrap(copy, lock_down=True)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def built_once(warehouse: ConnectionSettings) -> ConnectionSettings:
+    """The session's one full build (seeds, every model, every data test) over the sample data, in a database of
+    its own that `built` copies."""
+    settings = sampled_database(warehouse, "analytics_built", SAMPLE)
+    builder = Dbt(settings)
+    builder("seed")
+    builder("build", "--full-refresh")
+    return settings
+
+
 @pytest.fixture(scope="module")
-def built(sample_loaded: ConnectionSettings, dbt: Dbt) -> ConnectionSettings:
-    """A full build of every model over the sample data, once per test module that asks for it."""
-    dbt("seed")
-    dbt("build", "--full-refresh")
-    return sample_loaded
+def built(built_once: ConnectionSettings, warehouse: ConnectionSettings) -> ConnectionSettings:
+    """The test database as a full build of every model over the sample data leaves it, whatever the modules before
+    did to it: a copy of the session's one build (built_once), made for each module that asks for it."""
+    return copy_database(warehouse, built_once.database, warehouse.database)
 
 
 def p95_within_bound(reported: float | None, exact: float | None) -> bool:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import RAW_ENV, Dbt, fetch, sampled_database
+from conftest import FOUNDATION, RAW_ENV, Dbt, domain_env, fetch, sampled_database
 
 from orchestration import bi
 from orchestration.project import PROJECT_ROOT
@@ -27,10 +27,11 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def recent(warehouse):
-    """Sample data ending this hour (the dashboards' default days are the last ones), built as make run builds it."""
+    """Sample data ending this hour (the dashboards' default days are the last ones), built as make run builds it
+    (the domains the dashboards show)."""
     settings = sampled_database(warehouse, "bi_check", SampleSpec(seed=11, tenants=20, jobs=20_000,
-                                                                  llm_requests=20_000, days=40))
-    dbt = Dbt(settings)
+                                                                  llm_requests=20_000, days=40), FOUNDATION)
+    dbt = Dbt(settings, FOUNDATION)
     dbt("seed")
     dbt("build", "--full-refresh", as_of="")
     return settings
@@ -42,7 +43,7 @@ def superset(recent, tmp_path_factory):
     # The tenant page shows a middling tenant (not the busiest one the default picks): see the tenant page's test.
     tenant = fetch(recent, "select tenant_id from marts.tenant_tryon_overview where total_jobs > 0 "
                            "order by total_jobs, tenant_id")
-    env = {**os.environ, **recent.as_env(), **RAW_ENV,
+    env = {**os.environ, **recent.as_env(), **RAW_ENV, **domain_env(FOUNDATION),
            "TA_BI_HOME": str(state), "TA_BI_PORT": str(free_port()), "TA_BI_TENANT": str(tenant[len(tenant) // 2]["tenant_id"])}
 
     def cli(*args: str) -> str:

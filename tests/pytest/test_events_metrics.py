@@ -17,12 +17,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import ANCHOR, AS_OF, PROJECT_ROOT, RAW_ENV, Dbt, execute, fetch, fresh_database
+from conftest import ANCHOR, AS_OF, PROJECT_ROOT, RAW_ENV, Dbt, domain_env, execute, fetch, fresh_database
 
 from orchestration.sample_data import EVENTS, SampleSpec, load_sample_data
 from orchestration.security import grant_raw_read
 
 SCHEMA = "raw_events"
+EVENTS_ONLY = ("events",)
 SPEC = SampleSpec(seed=5, tenants=20, events=40_000, days=40, anchor=ANCHOR)
 SOURCES = {"app", "api", "webhook", "job", "payments", "files", "builder", "agent"}
 # The quota metrics (spec 002 "Default Quotas") and the events that feed them: the project's documented mapping
@@ -40,7 +41,7 @@ def events_db(warehouse):
     settings = fresh_database(warehouse, "events_check")
     load_sample_data(settings, SCHEMA, SPEC, force=True, log=lambda _m: None, domain=EVENTS)
     grant_raw_read(settings, SCHEMA)
-    dbt = Dbt(settings)
+    dbt = Dbt(settings, EVENTS_ONLY)  # a database laid out for spec 002 alone
     dbt("seed", "--select", "tag:events")
     dbt("build", "--select", "tag:events", "--full-refresh", as_of=BUILT_AS_OF)
     return settings, dbt
@@ -291,7 +292,7 @@ def test_a_dagster_run_alerts_on_newly_exceeded_quotas_through_the_notifier(even
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
-    env = {**os.environ, **settings.as_env(), **RAW_ENV, "DAGSTER_HOME": str(home),
+    env = {**os.environ, **settings.as_env(), **RAW_ENV, **domain_env(EVENTS_ONLY), "DAGSTER_HOME": str(home),
            "TA_QUOTA_NOTIFIER": "quota_notifier_probe:record", "TA_TEST_NOTIFIER_OUT": str(out),
            "PYTHONPATH": str(Path(__file__).parent)}
 

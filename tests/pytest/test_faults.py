@@ -25,10 +25,11 @@ import psutil
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 
-from conftest import ANCHOR, AS_OF, PROJECT_ROOT, RAW_ENV, SAMPLE, TEST_PORT, Dbt, sampled_database
+from conftest import ANCHOR, AS_OF, FOUNDATION, PROJECT_ROOT, RAW_ENV, SAMPLE, TEST_PORT, Dbt, domain_env, sampled_database
 from orchestration.warehouse import EmbeddedWarehouse
-from test_incremental_equals_full_refresh import assert_same, mutate, snapshot
+from test_incremental_equals_full_refresh import TRYON_MARTS, assert_same, mutate, snapshot
 
+BUILT = ("tryon",)
 SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, days=10, anchor=ANCHOR)
 
 
@@ -43,8 +44,10 @@ def server():
 @pytest.fixture(scope="module")
 def faulty(server, tmp_path_factory):
     """A database built once; a Dagster home of its own."""
-    settings = sampled_database(server.start(databases=()), "analytics_faults", SMALL)
-    dbt = Dbt(settings)
+    # The try-on domain builds (the faults are the orchestration's, not a domain's); the changes touch the LLM
+    # domain's raw tables too.
+    settings = sampled_database(server.start(databases=()), "analytics_faults", SMALL, FOUNDATION)
+    dbt = Dbt(settings, BUILT)
     dbt("seed")
     dbt("run", "--full-refresh")
     home = tmp_path_factory.mktemp("dagster_home")
@@ -58,8 +61,7 @@ def changes_in_this_hour(settings, salt: str) -> None:
 
 
 def cli(settings, home, *args: str) -> subprocess.Popen:
-    env = {**os.environ, **settings.as_env(), **RAW_ENV,
-           "DAGSTER_HOME": str(home)}
+    env = {**os.environ, **settings.as_env(), **RAW_ENV, **domain_env(BUILT), "DAGSTER_HOME": str(home)}
     return subprocess.Popen([sys.executable, "-m", "orchestration.cli", *args, "--as-of", AS_OF], cwd=PROJECT_ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -89,9 +91,9 @@ def finish_and_compare(settings, home) -> str:
     rerun = cli(settings, home, "materialize")
     output, _ = rerun.communicate(timeout=900)
     assert rerun.returncode == 0, output[-4000:]
-    healed = snapshot(settings)
-    Dbt(settings)("run", "--full-refresh", as_of=AS_OF)  # the CLI run ran the data tests
-    assert_same(healed, snapshot(settings))
+    healed = snapshot(settings, TRYON_MARTS)
+    Dbt(settings, BUILT)("run", "--full-refresh", as_of=AS_OF)  # the CLI run ran the data tests
+    assert_same(healed, snapshot(settings, TRYON_MARTS))
     return output
 
 

@@ -19,7 +19,7 @@ import os
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from conftest import ANCHOR, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, execute, sampled_database
+from conftest import ANCHOR, FOUNDATION, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, execute, sampled_database
 from test_incremental_equals_full_refresh import assert_same, snapshot
 
 SMALL = dataclasses.replace(SAMPLE, jobs=2_000, llm_requests=2_000, tenants=12, days=8, anchor=ANCHOR)
@@ -88,8 +88,8 @@ STEP = st.tuples(
 @given(steps=st.lists(STEP, min_size=1, max_size=3))
 @example(steps=[("created_at_corrected", 8, 2, 11), ("jobs_deleted", 15, 90, 12), ("log_redelivered", 10, 3, 13)])
 def test_any_sequence_of_raw_changes_keeps_incremental_runs_equal_to_a_full_refresh(warehouse, steps):
-    db = sampled_database(warehouse, "analytics_property", SMALL)
-    dbt = Dbt(db)
+    db = sampled_database(warehouse, "analytics_property", SMALL, FOUNDATION)  # the domains the changes touch
+    dbt = Dbt(db, FOUNDATION)
     at = ANCHOR + dt.timedelta(hours=1)
     dbt("seed")
     dbt("build", "--full-refresh", as_of=at.isoformat())

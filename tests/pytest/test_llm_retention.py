@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from dagster import DagsterInstance
 
-from conftest import ANCHOR, fetch
+from conftest import ANCHOR, Dbt, fetch
 
 
 def counts(settings, cutoff_hourly: dt.date, cutoff_daily: dt.date) -> dict[str, int]:
@@ -27,6 +28,12 @@ def run_retention_job(as_of: dt.datetime) -> None:
         instance=DagsterInstance.ephemeral(),
     )
     assert result.success
+
+
+@pytest.fixture(scope="module")
+def dbt(warehouse):
+    """The LLM domain alone: its retention is what this module checks."""
+    return Dbt(warehouse, ("llm",))
 
 
 def full_build_then_counter(settings, dbt, as_of: dt.datetime):

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ANCHOR, EVENTS_RAW_SCHEMA, RAW_SCHEMA, execute, fetch
+from conftest import ANCHOR, EVENTS_RAW_SCHEMA, RAW_SCHEMA, domain_env, execute, fetch
 from orchestration.project import PROJECT_ROOT, dbt_executable
 from orchestration.sample_data import SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
@@ -20,10 +20,8 @@ PLANTED = "%jane.doe@example.com%"
 
 
 @pytest.fixture(scope="module")
-def privacy_built(sample_loaded, dbt):
-    dbt("seed")
-    dbt("build", "--full-refresh")  # includes every mart's no_pii_in_text_columns test, which must pass
-    return sample_loaded
+def privacy_built(built):
+    return built  # its build ran every mart's no_pii_in_text_columns test, which must pass
 
 
 def test_planted_personal_data_is_masked_and_counted(privacy_built):
@@ -90,7 +88,8 @@ def test_no_pii_test_fails_when_staging_stops_masking(sample_loaded, tmp_path):
     assert "{{- ns.sql -}}" in text
     pii_macro.write_text(text.replace("{{- ns.sql -}}", "{{- expression -}}"))  # staging stops masking
 
-    env = {**os.environ, **probe.as_env(), "DBT_PROFILES_DIR": str(project), "TA_RAW_SCHEMA": RAW_SCHEMA}
+    env = {**os.environ, **probe.as_env(), "DBT_PROFILES_DIR": str(project), "TA_RAW_SCHEMA": RAW_SCHEMA,
+           **domain_env(("tryon",))}
     dbt = dbt_executable()
 
     def run(*args: str) -> subprocess.CompletedProcess:

@@ -74,11 +74,9 @@ def analytics_schemas(settings) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def secured(sample_loaded, dbt):
+def secured(built, dbt):
     """A full build, and logins: two tenants, an unmapped tenant login, a BI login and an admin login."""
-    dbt("seed")
-    dbt("build", "--full-refresh")
-    settings = sample_loaded
+    settings = built
     tenants = [r["tenant_id"] for r in fetch(settings, """
         select tenant_id::text from marts.tenant_tryon_daily group by 1 order by count(*) desc limit 2""")]
     logins = {"tenant_a": TENANT_ROLE, "tenant_b": TENANT_ROLE, "tenant_unmapped": TENANT_ROLE,

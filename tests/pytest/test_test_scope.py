@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SAMPLE, Dbt, execute, fetch, sampled_database
+from conftest import FOUNDATION, SAMPLE, Dbt, execute, fetch, sampled_database
 
 from orchestration.project import PROJECT_ROOT
 
@@ -30,8 +30,8 @@ def failures(dbt, test: str, window: tuple[str, str] | None) -> int:
 def scoped(warehouse):
     """A database of this module's own (other modules change the shared one's raw rows, and with them which days
     look changed), fully built."""
-    settings = sampled_database(warehouse, "test_scope", SAMPLE)
-    dbt = Dbt(settings)
+    settings = sampled_database(warehouse, "test_scope", SAMPLE, FOUNDATION)  # the domains whose tests it runs
+    dbt = Dbt(settings, FOUNDATION)
     dbt("seed")
     dbt("build", "--full-refresh")
     return settings
@@ -39,7 +39,7 @@ def scoped(warehouse):
 
 @pytest.fixture(scope="module")
 def dbt(scoped):
-    return Dbt(scoped)
+    return Dbt(scoped, FOUNDATION)
 
 
 def test_a_full_build_analyzes_the_incremental_models_it_created(scoped):
