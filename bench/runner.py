@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import psutil
+import psycopg2
 
 from orchestration.locking import dbt_build_lock
 from orchestration.partitions import run_environment
@@ -426,7 +427,7 @@ class Bench:
         try:
             size = self.sql("select pg_database_size(current_database())")[0][0]
             data_dir = self.sql("show data_directory")[0][0]
-        except Exception:  # not a superuser: the data directory is not shown
+        except psycopg2.Error:  # not a superuser: the data directory is not shown
             return None
         if not os.path.isdir(data_dir):
             return None  # a server on another machine

@@ -450,6 +450,26 @@ def export_events_command(login, date_from, date_to, event, source, out) -> None
              f"($ANALYTICS_MAX_EXPORT_ROWS): narrow the range or filter by event or source")
 
 
+@cli.command("exporter")
+@click.option("--port", default=9464, show_default=True, type=int, help="the port on 127.0.0.1")
+def exporter_command(port: int) -> None:
+    """Serve spec 002's Prometheus metrics on 127.0.0.1:PORT/metrics, read from the marts at each scrape."""
+    from dagster import DagsterInstance
+
+    from .metrics_exporter import serve
+
+    settings = connection()
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    with DagsterInstance.get() as instance:
+        server = serve(settings, port, dagster_instance=instance)
+        _say(f"serving the Prometheus metrics on http://127.0.0.1:{port}/metrics (Ctrl-C stops)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            server.shutdown()
+
+
 @cli.command("load-sample")
 @_sample_options
 def load_sample_command(force: bool, **sample) -> None:

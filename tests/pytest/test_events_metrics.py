@@ -89,9 +89,28 @@ def mart_daily_usage(settings) -> dict:
             for r in fetch(settings, "select tenant_id, date, metric, count from marts.analytics_daily_usage")}
 
 
+SOURCES = {"app", "api", "webhook", "job", "payments", "files", "builder", "agent"}  # spec 002's eight
+
+
+def reference_by_source(events: list[dict]) -> dict:
+    """(tenant, day, event, source) -> events; a source outside the spec's eight is `unknown`."""
+    counts: dict = Counter()
+    for e in events:
+        source = (e["source"] or "").strip().lower()
+        counts[(e["tenant_id"], e["day"], e["metric"], source if source in SOURCES else "unknown")] += 1
+    return dict(counts)
+
+
+def mart_by_source(settings) -> dict:
+    return {(r["tenant_id"], r["date"], r["event"], r["source"]): r["count"] for r in fetch(
+        settings, "select tenant_id, date, event, source, count from marts.analytics_events_daily_by_source")}
+
+
 def test_daily_usage_equals_the_raw_events(events_db):
     settings, _ = events_db
-    assert mart_daily_usage(settings) == reference_daily_usage(kept_events(settings))
+    events = kept_events(settings)
+    assert mart_daily_usage(settings) == reference_daily_usage(events)
+    assert mart_by_source(settings) == reference_by_source(events)
 
 
 def test_kpis_and_cards_equal_the_raw_events(events_db):
@@ -253,14 +272,16 @@ def test_late_events_and_redeliveries_apply_incrementally(events_db):
         where ts > %s::timestamptz - interval '1 day' and ts < %s::timestamptz""", (AS_OF, AS_OF))
     dbt("run-operation", "reconcile_deletions", as_of=later)
     dbt("build", "--select", "tag:events", as_of=later)
-    assert mart_daily_usage(settings) == reference_daily_usage(kept_events(settings))
+    events = kept_events(settings)
+    assert mart_daily_usage(settings) == reference_daily_usage(events)
+    assert mart_by_source(settings) == reference_by_source(events)
 
 
 def test_daily_usage_outlives_purged_raw_events(events_db):
     """Raw events older than 20 days are purged (the spec's retention, shortened): an incremental run and a
     --full-refresh keep every day of daily usage, and the days still in the raw table equal it."""
     settings, dbt = events_db
-    before = mart_daily_usage(settings)
+    before, before_by_source = mart_daily_usage(settings), mart_by_source(settings)
     cutoff = (ANCHOR - dt.timedelta(days=20)).date()
     execute(settings, f"delete from {SCHEMA}.analytics_events where ts < %s::date", (cutoff.isoformat(),))
     later = (ANCHOR + dt.timedelta(hours=21)).isoformat()
@@ -270,13 +291,18 @@ def test_daily_usage_outlives_purged_raw_events(events_db):
         assert {k: v for k, v in after.items() if k[1] < cutoff} == {k: v for k, v in before.items() if k[1] < cutoff}
         recent = reference_daily_usage(kept_events(settings))
         assert {k: v for k, v in after.items() if k[1] >= cutoff} == recent
+        by_source = mart_by_source(settings)
+        assert ({k: v for k, v in by_source.items() if k[1] < cutoff}
+                == {k: v for k, v in before_by_source.items() if k[1] < cutoff})
+        assert {k: v for k, v in by_source.items() if k[1] >= cutoff} == reference_by_source(kept_events(settings))
 
 
-def test_a_dagster_run_alerts_on_newly_exceeded_quotas_through_the_notifier(events_db, tmp_path):
-    """A real `tenant-analytics materialize --domain events`: a tenant's builds today reach the limit an admin just
-    lowered, the run adds the day to analytics_quota_exceeded, and the asset check quota_exceeded_alerts warns and
-    hands exactly that alert to the configured notifier; the next run, with nothing new, alerts on nothing."""
+@pytest.fixture(scope="module")
+def quota_alert_runs(events_db, tmp_path_factory) -> dict:
+    """Two real `tenant-analytics materialize --domain events` runs (the daily rollup's job): before the first, a
+    tenant's builds today reach the limit an admin just lowered. Their outputs and the notifier's alerts after each."""
     settings, _dbt = events_db
+    tmp_path = tmp_path_factory.mktemp("quota_alerts")
     tenant = fetch(settings, f"select tenant_id::text from {SCHEMA}.analytics_events where tenant_id is not null "
                              "group by 1 order by count(*) desc limit 1")[0]["tenant_id"]
     now = dt.datetime.now(dt.timezone.utc)
@@ -303,10 +329,84 @@ def test_a_dagster_run_alerts_on_newly_exceeded_quotas_through_the_notifier(even
         assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
         return result.stdout + result.stderr
 
-    output = materialize()
-    assert "analytics_quota_exceeded: Alerts on the quotas newly exceeded" in output, output[-3000:]
-    alerts = [json.loads(line) for line in out.read_text().splitlines()]
-    assert alerts == [{"tenant_id": tenant, "metric": "builds_daily", "date": str(now.date()), "count": 3,
-                       "limit": 2}]
-    output = materialize()
-    assert "Alerts on the quotas" not in output and len(out.read_text().splitlines()) == 1
+    runs = []
+    for _ in range(2):
+        output = materialize()
+        runs.append((output, [json.loads(line) for line in out.read_text().splitlines()]))
+    return {"tenant": tenant, "day": str(now.date()), "runs": runs, "home": home}
+
+
+def test_a_dagster_run_alerts_on_newly_exceeded_quotas_through_the_notifier(quota_alert_runs):
+    """The first run adds the day to analytics_quota_exceeded, and the asset check quota_exceeded_alerts warns and
+    hands exactly that alert to the configured notifier; the next run, with nothing new, alerts on nothing."""
+    (first, alerts), (second, alerts_after) = quota_alert_runs["runs"]
+    assert "analytics_quota_exceeded: Alerts on the quotas newly exceeded" in first, first[-3000:]
+    assert alerts == [{"tenant_id": quota_alert_runs["tenant"], "metric": "builds_daily",
+                       "date": quota_alert_runs["day"], "count": 3, "limit": 2}]
+    assert "Alerts on the quotas" not in second and alerts_after == alerts
+
+
+def test_the_exporter_serves_the_specs_series_from_the_marts_and_the_run_records(events_db, quota_alert_runs):
+    """`tenant-analytics exporter`'s server, scraped over HTTP and parsed with prometheus_client's parser: every
+    series of spec 002 with the marts' numbers, the export audit's requests, and the rollup runs Dagster recorded
+    (the two events runs above); the spec's example PromQL has what it needs (counters for rate(), a counter to
+    compare with 0, a histogram's _bucket series with `le` for histogram_quantile())."""
+    import urllib.request
+
+    from dagster import DagsterInstance
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from orchestration.local_http import free_port
+    from orchestration.metrics_exporter import serve
+
+    settings, _ = events_db
+    tenants = [r["tenant_id"] for r in fetch(settings, "select distinct tenant_id::text from "
+                                                       "marts.analytics_daily_usage order by 1 limit 2")]
+    for tenant, exports in zip(tenants, (1, 2)):
+        for _ in range(exports):
+            execute(settings, """insert into analytics_audit.export_requests
+                                 (login, tenant_id, date_from, date_to, rows, truncated, max_rows)
+                                 values ('tenant_probe', %s, '2026-05-01', '2026-05-31', 10, false, 50000)""",
+                    (tenant,))
+    port = free_port()
+    with DagsterInstance.from_config(str(quota_alert_runs["home"])) as instance:
+        server = serve(settings, port, dagster_instance=instance)
+        try:
+            scrape = lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=60).read().decode()
+            scrape()
+            text = scrape()  # the second shows the first's query durations
+        finally:
+            server.shutdown()
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+
+    def samples(family: str, suffix: str, *labels: str) -> dict:
+        assert family in families, sorted(families)
+        return {tuple(s.labels[k] for k in labels): s.value for s in families[family].samples
+                if s.name == family + suffix}
+
+    by_source = Counter()
+    for (tenant, _day, event, source), count in mart_by_source(settings).items():
+        by_source[(str(tenant), event, source)] += count
+    assert families["sbh_analytics_events"].type == "counter"
+    assert samples("sbh_analytics_events", "_total", "tenant", "event", "source") == dict(by_source)
+    usage = Counter()
+    for (tenant, _day, metric), count in mart_daily_usage(settings).items():
+        usage[(str(tenant), metric)] += count
+    assert samples("sbh_usage_count", "_total", "tenant", "metric") == dict(usage)
+    # Summed over sources, the events of a name are its usage count.
+    for (tenant, event, _source), count in by_source.items():
+        assert usage[(tenant, event)] >= count
+    exceeded = Counter((str(r["tenant_id"]), r["metric"]) for r in
+                       fetch(settings, "select tenant_id, metric from marts.analytics_quota_exceeded"))
+    assert exceeded and samples("sbh_quota_exceeded", "_total", "tenant", "metric") == dict(exceeded)
+    assert samples("sbh_analytics_export_requests", "_total", "tenant") == {(tenants[0],): 1, (tenants[1],): 2}
+    assert samples("sbh_analytics_rollup_runs", "_total", "status") == {("success",): 2, ("failure",): 0}
+    rollup = families["sbh_analytics_rollup_duration_seconds"]
+    assert rollup.type == "histogram"
+    buckets = [(float(s.labels["le"]), s.value) for s in rollup.samples if s.name.endswith("_bucket")]
+    assert buckets[-1] == (float("inf"), 2) and all(a[1] <= b[1] for a, b in zip(buckets, buckets[1:]))
+    [total] = [s.value for s in rollup.samples if s.name.endswith("_sum")]
+    assert 0 < total < 3600
+    queries = samples("sbh_analytics_query_duration_seconds", "_count", "query")
+    assert set(queries) == {("events",), ("usage",), ("quota_exceeded",), ("export_requests",)}
+    assert all(count >= 1 for count in queries.values())
