@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -33,8 +34,47 @@ AS_OF = "2026-06-01T00:00:00+00:00"
 SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, llm_requests=30_000, events=30_000, days=40, anchor=ANCHOR)
 
 
+# dbt runs inside the test process (dbt's programmatic entry point, dbtRunner: the same commands, environment and
+# partial parse as the CLI) and saves a Python start-up and import per command, ~2 s each over a few hundred commands.
+# TA_TEST_DBT_SUBPROCESS=1 runs the dbt CLI of this virtualenv as a process per command instead.
+DBT_SUBPROCESS = os.environ.get("TA_TEST_DBT_SUBPROCESS", "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """os.environ is exactly `env` inside the block (dbt reads its profile, vars and run settings there), then as
+    before."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def dbt_in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """One dbt command through dbtRunner, as a finished process would report it: return code 0 (success), 1 (a node
+    failed) or 2 (dbt could not run), and stdout the log lines the CLI prints (info and above)."""
+    from dbt.cli.main import dbtRunner
+
+    lines: list[str] = []
+
+    def collect(event) -> None:
+        if event.info.level in ("info", "warn", "error") and event.info.msg:
+            lines.append(event.info.msg)
+
+    with environment(env), contextlib.chdir(PROJECT_ROOT):
+        result = dbtRunner(callbacks=[collect]).invoke(args)
+    if result.exception is not None:
+        lines.append(f"Encountered an error:\n{result.exception}")
+    code = 0 if result.success else (2 if result.exception is not None else 1)
+    return subprocess.CompletedProcess(["dbt", *args], code, "\n".join(lines) + "\n", "")
+
+
 class Dbt:
-    """Runs the dbt CLI of this virtualenv against the test database; fails the test on error."""
+    """Runs dbt against the test database (in this process unless TA_TEST_DBT_SUBPROCESS); fails the test on error."""
 
     def __init__(self, settings: ConnectionSettings, domains: tuple[str, ...] | None = None):
         """domains: the ones built (None: all)."""
@@ -47,11 +87,15 @@ class Dbt:
                  window: tuple[str, str] | None = None) -> subprocess.CompletedProcess:
         """as_of (and a partition window: start and end days) travel as the CLI and Dagster pass them (environment
         variables: dbt keeps its partial parse)."""
-        cmd = [self.executable, *args, *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
+        cmd = [*args, *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
         settings = {"as_of": as_of, **({"window_start": window[0], "window_end": window[1]} if window else {})}
         env = {**self.env, **run_environment(settings)}
         with dbt_build_lock(self.settings):
-            result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+            if DBT_SUBPROCESS:
+                result = subprocess.run([self.executable, *cmd], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                                        text=True)
+            else:
+                result = dbt_in_process(cmd, env)
         if check and result.returncode != 0:
             pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
         return result

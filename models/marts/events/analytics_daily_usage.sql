@@ -1,23 +1,7 @@
 -- depends_on: {{ ref('int_events__changed_units') }}
-{#- Spec 002 keeps daily usage indefinitely while raw events live 90 days: a --full-refresh leaves this table as it
-    is (full_refresh: false) and runs it incrementally, so days whose raw events are gone stay. Rebuild it on purpose
-    with --vars '{events_rebuild_daily_usage: true}' (README, "Product events"). -#}
-{%- set settings = incremental_config(
-    unique_key='date',
-    partition_day='date',
-    indexes=[
-        {'columns': ['tenant_id', 'date', 'metric'], 'unique': true},
-        {'columns': ['date']},
-    ],
-    recompute={
-        'manifest': 'int_events__changed_units',
-        'source': 'analytics_events',
-        'unit': 'created_day_utc',
-        'column': 'date',
-    },
-) -%}
-{%- do settings.update({'full_refresh': (var('events_rebuild_daily_usage', false) | string | lower) == 'true'}) -%}
-{{ config(**settings) }}
+{#- Spec 002 keeps daily usage indefinitely while raw events live 90 days: kept through a --full-refresh (macro
+    events_kept_daily_config; README, "Product events": how to rebuild it on purpose). -#}
+{{ config(**events_kept_daily_config(['tenant_id', 'date', 'metric'])) }}
 
 with events as (
     select tenant_id, created_day_utc, event, props, source_changed_at
