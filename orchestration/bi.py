@@ -7,9 +7,9 @@ generated at first start into .superset/secrets.env (mode 0600, git-ignored). Th
 `analytics_superset`, a member of analytics_bi_reader (the marts and public views of every tenant, nothing else);
 a second connection logs in as `analytics_superset_tenant`, a tenant login mapped to one tenant, for the tenant pages:
 what a dashboard may read is decided by the database, not by Superset. Dashboards live in bi/bundle as Superset's YAML
-(the connections at its top, each domain's datasets, charts and dashboards in the domain's folder, imported only
-while the domain is on) and are imported on every `make bi`, overwriting what the UI changed (edit in the UI, export,
-commit the YAML).
+(the BI login's connection at its top, the tenant login's in tenant/ while a domain with a tenant page is on, each
+domain's datasets, charts and dashboards in the domain's folder, imported only while the domain is on) and are imported
+on every `make bi`, overwriting what the UI changed (edit in the UI, export, commit the YAML).
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ CONFIG = PROJECT_ROOT / "bi" / "superset_config.py"
 DEFAULT_PORT = 8088
 BI_LOGIN = "analytics_superset"
 TENANT_LOGIN = "analytics_superset_tenant"
+# The domains with a tenant page, and how each picks the tenant it shows by default (the most active one lately).
+TENANT_PAGES = {
+    "tryon": "select tenant_id from public.tenant_tryon_overview_v order by jobs_last_7d desc, total_jobs desc, tenant_id",
+    "events": "select tenant_id from public.analytics_kpi_cards "
+              "order by active_users_30d desc, api_requests_30d desc, tenant_id",
+}
 ADMIN = "admin"
 
 
@@ -101,20 +107,19 @@ def superset(*args: str) -> None:
         raise WarehouseError(f"superset {args[0]} failed (exit {done.returncode}); see {LOG_FILE}")
 
 
-def bi_tenant(settings: ConnectionSettings) -> str:
-    """The tenant the tenant pages show: $TA_BI_TENANT, else the one with the most try-on jobs in the last 7 days."""
+def bi_tenant(settings: ConnectionSettings, domain: str) -> str:
+    """The tenant the tenant pages show: $TA_BI_TENANT, else the most active one in `domain` (TENANT_PAGES)."""
     if os.environ.get("TA_BI_TENANT"):
         return os.environ["TA_BI_TENANT"]
     conn = settings.connect()
     try:
         with conn.cursor() as cur:
-            cur.execute("select tenant_id from public.tenant_tryon_overview_v "
-                        "order by jobs_last_7d desc, total_jobs desc, tenant_id limit 1")
+            cur.execute(TENANT_PAGES[domain] + " limit 1")
             row = cur.fetchone()
     finally:
         conn.close()
     if row is None:
-        raise WarehouseError("no tenant to show on the tenant pages: public.tenant_tryon_overview_v is empty")
+        raise WarehouseError(f"no tenant to show on the tenant pages: the {domain} marts hold no tenant yet")
     return str(row[0])
 
 
@@ -143,6 +148,8 @@ def render_bundle(settings: ConnectionSettings, target: Path, domains: tuple[str
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(BUNDLE / "metadata.yaml", target / "metadata.yaml")
     shutil.copytree(BUNDLE / "databases", target / "databases", dirs_exist_ok=True)
+    if set(domains) & set(TENANT_PAGES):
+        shutil.copytree(BUNDLE / "tenant", target, dirs_exist_ok=True)
     for domain in domains:
         if (BUNDLE / domain).is_dir():
             shutil.copytree(BUNDLE / domain, target, dirs_exist_ok=True)
@@ -171,8 +178,9 @@ def start(settings: ConnectionSettings, log=print) -> str:
         (HOME / ".initialized").touch()
     add_bi_login(settings, BI_LOGIN, values["TA_BI_LOGIN_PASSWORD"])
     domains = enabled_domains()
-    if "tryon" in domains:
-        tenant = bi_tenant(settings)
+    with_tenant_page = [domain for domain in TENANT_PAGES if domain in domains]
+    if with_tenant_page:
+        tenant = bi_tenant(settings, with_tenant_page[0])
         add_bi_tenant_login(settings, tenant, values["TA_BI_TENANT_PASSWORD"])
         log(f"tenant pages show tenant {tenant} (login {TENANT_LOGIN}; another one: TA_BI_TENANT=<tenant id>)")
     with tempfile.TemporaryDirectory() as folder:

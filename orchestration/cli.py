@@ -334,7 +334,7 @@ def cmd_run(spec: SampleSpec, force: bool = False, full_refresh: bool = False) -
     _say(f"done in {time.monotonic() - started:.1f}s")
 
 
-def cmd_bench(scale: float, tenants: int, days: int, tenant_reads: int, database: str, report_dir: str,
+def cmd_bench(scale: float, domains: str, tenants: int, days: int, tenant_reads: int, database: str, report_dir: str,
               verify: bool, double_history: bool, rewrite_report: bool) -> None:
     from bench.runner import Bench, BenchConfig, write_report
     from bench.runner import rewrite_report as rewrite
@@ -346,9 +346,13 @@ def cmd_bench(scale: float, tenants: int, days: int, tenant_reads: int, database
         return
     if _uses_embedded():
         cmd_warehouse("start")
-    config = BenchConfig(scale=scale, tenants=tenants, days=days, tenant_reads=tenant_reads,
-                         database=database, report_dir=Path(report_dir), verify=verify,
-                         double_history=double_history, log=_say)
+    try:
+        config = BenchConfig(scale=scale, domains=tuple(d.strip() for d in domains.split(",") if d.strip()),
+                             tenants=tenants, days=days, tenant_reads=tenant_reads,
+                             database=database, report_dir=Path(report_dir), verify=verify,
+                             double_history=double_history, log=_say)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     bench = Bench(connection(), config)
     try:
         report = bench.run()
@@ -547,7 +551,9 @@ def run_command(force: bool, full_refresh: bool, **sample) -> None:
 
 @cli.command("bench")
 @click.option("--scale", type=float, default=1.0, show_default=True,
-              help="1.0 = 10 million try-on jobs and 10 million LLM logs; 0.01 = 100,000 each")
+              help="1.0 = 10 million rows per domain (try-on jobs, LLM logs, product events); 0.01 = 100,000 each")
+@click.option("--domains", default="tryon,llm,events", show_default=True,
+              help="the domains generated, built and read (comma-separated); the others are switched off")
 @click.option("--tenants", type=int, default=2000, show_default=True)
 @click.option("--days", type=int, default=365, show_default=True)
 @click.option("--tenant-reads", type=int, default=200, show_default=True, help="random tenants (and projects) read")

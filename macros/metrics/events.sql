@@ -74,9 +74,12 @@
             else ceil(coalesce(sum({{ numeric_prop('e.props', 'm.prop') }}), 0) / max(m.unit_divisor))
         end as bigint) as usage_count,
         case
-            when min(m.measure) = 'count' then cast('{}' as jsonb)
-            else jsonb_build_object('sum_of', min(m.prop), 'sum', coalesce(sum({{ numeric_prop('e.props', 'm.prop') }}), 0),
-                                    'unit_divisor', max(m.unit_divisor))
+            when min(m.measure) = 'count' then {{ dbt.cast("'{}'", 'jsonb') }}
+            else {{ json_object([
+                ['sum_of', 'min(m.prop)'],
+                ['sum', 'coalesce(sum(' ~ numeric_prop('e.props', 'm.prop') ~ '), 0)'],
+                ['unit_divisor', 'max(m.unit_divisor)'],
+            ]) }}
         end as meta,
         max(e.source_changed_at) as last_source_changed_at
     from {{ events }} as e
@@ -86,7 +89,7 @@
 
 {#- A numeric property of a JSON object, null when missing or not a number. -#}
 {% macro numeric_prop(props, key) -%}
-    case when jsonb_typeof({{ props }} -> {{ key }}) = 'number' then cast({{ props }} ->> {{ key }} as numeric) end
+    {{ json_number_at(props, key) }}
 {%- endmacro %}
 
 {#- How many raw events are dated after as_of (a clock ahead), from the versions view: they lie on as_of's UTC day

@@ -5,8 +5,15 @@
     No other role sees either. README, "Quotas" and "Export".
 -#}
 {% macro events_config_setup() -%}
-    {%- if target.type != 'postgres' or not domain_enabled('events') -%}
+    {%- if not domain_enabled('events') -%}
         select 1
+    {%- elif target.type != 'postgres' -%}
+    {#- Another engine (Spark) keeps only the overrides table, empty until someone writes it: no roles, no audit. A
+        hook there runs one statement, so the schema comes first, through run_query. -#}
+    {%- if execute -%}{%- do run_query('create schema if not exists analytics_config') -%}{%- endif %}
+    create table if not exists analytics_config.tenant_quota_overrides (
+        tenant_id string, metric string, daily_limit bigint, set_at timestamp, set_by string
+    ) using parquet
     {%- else -%}
     {%- set admin = adapter.quote(var('analytics_admin_role')) -%}
     {{ hook_role() }}

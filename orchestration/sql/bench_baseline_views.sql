@@ -1,10 +1,14 @@
 -- The baseline a user would otherwise have: spec 000's views computed on read from the raw tables, written
--- the way spec 000 describes them (one enriched view, everything else grouping it), and spec 001's
--- dashboard stats computed from usage_logs ("Before (Scanning Raw Logs)"). `make bench` times the same
--- dashboard reads against these and against the project's public views. No de-duplication or data-quality
--- rules: that is part of what the baseline does not do. Parameters: {schema}, {tryon}, {llm}, {as_of}.
+-- the way spec 000 describes them (one enriched view, everything else grouping it), spec 001's
+-- dashboard stats computed from usage_logs ("Before (Scanning Raw Logs)"), and spec 002's daily usage and KPI
+-- cards counted from analytics_events. `make bench` times the same dashboard reads against these and against the
+-- project's public views. No de-duplication or data-quality rules: that is part of what the baseline does not do.
+-- Parameters: {schema}, {tryon}, {llm}, {events}, {as_of}. The part under "-- @domain <name>" runs only when the
+-- bench generates that domain.
 drop schema if exists {schema} cascade;
 create schema {schema};
+
+-- @domain tryon
 
 create or replace view {schema}.tryon_jobs_enriched_v as
 select
@@ -82,6 +86,7 @@ from {schema}.tryon_jobs_enriched_v
 where is_failed
 group by failure_reason_normalized;
 
+-- @domain llm
 -- Spec 001 without aggregates: a project's daily stats straight from the logs ("Before (Scanning Raw Logs)"),
 -- returning the same columns as the project's get_dashboard_stats so that both reads move the same rows.
 create or replace function {schema}.get_dashboard_stats(p_project_id uuid, p_days integer, p_as_of date)
@@ -125,3 +130,28 @@ language sql stable as $fn$
     join by_model using (day)
     order by days.day
 $fn$;
+
+-- @domain events
+-- Spec 002 without the rollup: a tenant's daily usage (one row per UTC day and event name) and its 30-day KPI cards
+-- counted from the raw events at each read, the same columns as the project's views.
+create or replace view {schema}.analytics_daily_usage as
+select
+    tenant_id,
+    (ts at time zone 'utc')::date as date,
+    event as metric,
+    count(*) as count,
+    '{{}}'::jsonb as meta
+from {events}.analytics_events
+group by tenant_id, (ts at time zone 'utc')::date, event;
+
+create or replace view {schema}.analytics_kpi_cards as
+select
+    tenant_id,
+    {as_of}::timestamptz as as_of_at,
+    count(*) filter (where event = 'auth.user.registered') as signups_30d,
+    count(distinct user_id) filter (where event = 'auth.user.login') as active_users_30d,
+    count(*) filter (where event = 'builder.generate.completed') as completed_builds_30d,
+    count(*) filter (where event = 'apikey.request') as api_requests_30d
+from {events}.analytics_events
+where ts > {as_of}::timestamptz - interval '30 days' and ts <= {as_of}::timestamptz
+group by tenant_id;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -56,21 +57,18 @@ def environment(env: dict[str, str]) -> Iterator[None]:
 
 def dbt_in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """One dbt command through dbtRunner, as a finished process would report it: return code 0 (success), 1 (a node
-    failed) or 2 (dbt could not run), and stdout the log lines the CLI prints (info and above)."""
+    failed) or 2 (dbt could not run), and what the CLI prints (dbt sets up its console log on each invocation, on
+    the sys.stdout of the moment: --quiet and --log-level hold as on the command line)."""
     from dbt.cli.main import dbtRunner
 
-    lines: list[str] = []
-
-    def collect(event) -> None:
-        if event.info.level in ("info", "warn", "error") and event.info.msg:
-            lines.append(event.info.msg)
-
-    with environment(env), contextlib.chdir(PROJECT_ROOT):
-        result = dbtRunner(callbacks=[collect]).invoke(args)
-    if result.exception is not None:
-        lines.append(f"Encountered an error:\n{result.exception}")
+    out, err = io.StringIO(), io.StringIO()
+    with environment(env), contextlib.chdir(PROJECT_ROOT), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
+        result = dbtRunner().invoke(args)
+    if result.exception is not None and str(result.exception) not in out.getvalue():
+        out.write(f"Encountered an error:\n{result.exception}\n")  # as the CLI prints it
     code = 0 if result.success else (2 if result.exception is not None else 1)
-    return subprocess.CompletedProcess(["dbt", *args], code, "\n".join(lines) + "\n", "")
+    return subprocess.CompletedProcess(["dbt", *args], code, out.getvalue(), err.getvalue())
 
 
 class Dbt:

@@ -16,7 +16,8 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
                          log=lambda _m: None)
     report = Bench(warehouse, config).run()
 
-    assert report["data"]["tryon_jobs"] >= 30_000 and report["data"]["usage_logs"] >= 30_000
+    tables = ("tryon_jobs", "usage_logs", "analytics_events")  # every domain, by default
+    assert all(report["data"][table] >= 30_000 for table in tables), report["data"]
     assert report["verify"]["marts_differing_after_incremental"] == {}, "incremental run == full refresh"
     assert report["verify"]["reads_returning_no_rows"] == []
     assert report["incremental"]["per_model_seconds"] and report["full_build"]["per_model_seconds"]
@@ -24,11 +25,13 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     assert report["full_build"]["test_seconds"] > 0 and report["incremental"]["test_seconds"] > 0
     assert report["incremental"]["command"] == "orchestration.cli materialize"
     assert 0 < report["incremental"]["database_seconds"] < report["incremental"]["wall_seconds"]
-    assert set(report["incremental"]["per_model_seconds"]) >= {"int_tryon__jobs_enriched", "usage_aggregations_daily"}
-    assert set(report["full_build"]["per_model_seconds"]) >= {"usage_aggregations_daily", "tenant_tryon_daily"}
+    assert set(report["incremental"]["per_model_seconds"]) >= {"int_tryon__jobs_enriched", "usage_aggregations_daily",
+                                                               "analytics_daily_usage"}
+    assert set(report["full_build"]["per_model_seconds"]) >= {"usage_aggregations_daily", "tenant_tryon_daily",
+                                                              "analytics_daily_usage"}
     reads = report["reads"]
     assert set(reads) == {"tenant overview", "tenant 30-day trend", "global overview", "global 30-day trend",
-                          "top failure reasons", "LLM dashboard stats"}
+                          "top failure reasons", "LLM dashboard stats", "events KPI cards", "events 30-day usage"}
     for row in reads.values():
         assert row["marts"]["queries"] > 0 and row["baseline"]["queries"] > 0
         assert row["marts"]["p50_ms"] <= row["marts"]["p95_ms"]
@@ -36,10 +39,11 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     assert doubled["days"] == 90 and doubled["ratio"] > 0
     # The doubled history extends the first backwards: its last 7 days hold as many rows (2x the rows over 2x the
     # days would make them 1.22x / 1.12x as dense, and the runs that read them slower for that alone).
-    for doubled_recent, recent in zip(doubled["last_7_days_rows"], (report["data"]["tryon_jobs_last_7_days"],
-                                                                    report["data"]["usage_logs_last_7_days"])):
+    recents = [report["data"][f"{table}_last_7_days"] for table in tables]
+    assert len(doubled["last_7_days_rows"]) == len(recents)
+    for doubled_recent, recent in zip(doubled["last_7_days_rows"], recents):
         assert abs(doubled_recent / recent - 1) < 0.05, (doubled_recent, recent)
-    assert doubled["rows"] > report["data"]["tryon_jobs"] + report["data"]["usage_logs"]
+    assert doubled["rows"] > sum(report["data"][table] for table in tables)
     # Each scheduled run is repeated (one new day each), so the report shows the noise.
     assert len(report["incremental_walls"]) == len(doubled["incremental_walls"]) == config.repeats == 2
     assert report["ratios"]["targets"]["scheduled run within 1.2x when history doubles"] is not None
@@ -108,3 +112,21 @@ def test_the_history_doubling_is_skipped_when_the_servers_disk_cannot_hold_it(tm
     assert fake.disk_too_small_for_doubling() is None
     fake.sql = lambda query, params=None: [(10 * gib,)] if "pg_database_size" in query else [("/no/such/dir",)]
     assert fake.disk_too_small_for_doubling() is None  # a server elsewhere: its disk cannot be seen from here
+
+
+def test_a_domain_is_benchmarked_alone_with_the_others_switched_off():
+    from bench.runner import baseline_sql
+
+    config = BenchConfig(domains=("events",))
+    assert [d.domain.name for d in config.selected] == ["events"]
+    env = config.environment()
+    assert env["TA_TRYON_ENABLED"] == env["TA_LLM_ENABLED"] == "false" and "TA_EVENTS_ENABLED" not in env
+    assert env["TA_EVENTS_RAW_SCHEMA"] == "raw_events"
+    # The on-read baseline creates only the chosen domain's views (the others' raw tables are not generated).
+    alone = baseline_sql(("events",))
+    assert "{schema}.analytics_kpi_cards" in alone and "tryon_jobs_enriched_v" not in alone
+    assert "get_dashboard_stats" not in alone and alone.startswith("-- The baseline")
+    everything = baseline_sql(("tryon", "llm", "events"))
+    assert all(part in everything for part in ("tryon_jobs_enriched_v", "get_dashboard_stats", "analytics_kpi_cards"))
+    with pytest.raises(ValueError, match="--domains"):
+        BenchConfig(domains=("tryon", "nope"))

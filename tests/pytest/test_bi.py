@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FOUNDATION, RAW_ENV, Dbt, domain_env, fetch, sampled_database
+from conftest import RAW_ENV, Dbt, fetch, sampled_database
 
 from orchestration import bi
 from orchestration.project import PROJECT_ROOT
@@ -28,10 +28,10 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def recent(warehouse):
     """Sample data ending this hour (the dashboards' default days are the last ones), built as make run builds it
-    (the domains the dashboards show)."""
+    (every domain has a dashboard)."""
     settings = sampled_database(warehouse, "bi_check", SampleSpec(seed=11, tenants=20, jobs=20_000,
-                                                                  llm_requests=20_000, days=40), FOUNDATION)
-    dbt = Dbt(settings, FOUNDATION)
+                                                                  llm_requests=20_000, events=20_000, days=40))
+    dbt = Dbt(settings)
     dbt("seed")
     dbt("build", "--full-refresh", as_of="")
     return settings
@@ -40,10 +40,12 @@ def recent(warehouse):
 @pytest.fixture(scope="module")
 def superset(recent, tmp_path_factory):
     state = tmp_path_factory.mktemp("superset")
-    # The tenant page shows a middling tenant (not the busiest one the default picks): see the tenant page's test.
-    tenant = fetch(recent, "select tenant_id from marts.tenant_tryon_overview where total_jobs > 0 "
+    # The tenant pages show a middling tenant (not the busiest one the default picks) with jobs and events: see the
+    # tenant pages' tests.
+    tenant = fetch(recent, "select tenant_id from marts.tenant_tryon_overview join marts.analytics_kpi_cards "
+                           "using (tenant_id) where total_jobs > 0 and api_requests_30d > 0 and active_users_30d > 0 "
                            "order by total_jobs, tenant_id")
-    env = {**os.environ, **recent.as_env(), **RAW_ENV, **domain_env(FOUNDATION),
+    env = {**os.environ, **recent.as_env(), **RAW_ENV,
            "TA_BI_HOME": str(state), "TA_BI_PORT": str(free_port()), "TA_BI_TENANT": str(tenant[len(tenant) // 2]["tenant_id"])}
 
     def cli(*args: str) -> str:
@@ -66,7 +68,8 @@ def superset(recent, tmp_path_factory):
 
 
 def test_every_dashboard_renders_every_chart_with_data(superset):
-    assert {dashboard["slug"] for dashboard in superset} == {"tryon-overview", "tryon-tenant", "llm-usage"}
+    assert {dashboard["slug"] for dashboard in superset} == {"tryon-overview", "tryon-tenant", "llm-usage",
+                                                             "events-tenant"}
     for dashboard in superset:
         assert dashboard["errors"] == [], dashboard
         # The dashboard's filters (its default days) reach every chart: a filter whose scope did not import shows none.
@@ -111,13 +114,18 @@ def test_the_llm_dashboard_shows_the_marts_usage_cost_and_forecast(superset, rec
         pytest.approx([float(row["cost"]) for row in models])
 
 
-def test_the_tenant_page_shows_its_tenant_and_no_other(superset, recent):
-    """The tenant page's connection logs in as a tenant login: its numbers are that tenant's, its tables hold no other
-    tenant's rows (row-level security in the database; Superset sends no tenant filter)."""
+def shown_tenant(recent) -> str:
+    """The one tenant the tenant pages' login is mapped to."""
     tenant = fetch(recent, "select tenant_id from analytics_security.tenant_logins "
                            "where login = 'analytics_superset_tenant'::regrole")
     assert len(tenant) == 1
-    tenant = tenant[0]["tenant_id"]
+    return tenant[0]["tenant_id"]
+
+
+def test_the_tenant_page_shows_its_tenant_and_no_other(superset, recent):
+    """The tenant page's connection logs in as a tenant login: its numbers are that tenant's, its tables hold no other
+    tenant's rows (row-level security in the database; Superset sends no tenant filter)."""
+    tenant = shown_tenant(recent)
     charts, shown = shown_charts(superset)
     mine = fetch(recent, "select * from marts.tenant_tryon_overview where tenant_id = %s", (tenant,))[0]
     busiest = fetch(recent, "select max(total_jobs) as jobs from marts.tenant_tryon_overview")[0]["jobs"]
@@ -135,3 +143,40 @@ def test_the_tenant_page_shows_its_tenant_and_no_other(superset, recent):
     # The page shows a tenant that is not the busiest: had its login read every tenant, its cards (MAX over the view)
     # would show the busiest tenant's total.
     assert mine["total_jobs"] < busiest
+
+
+def test_the_product_usage_page_shows_its_tenants_events_and_no_other(superset, recent):
+    """Spec 002's dashboard over the tenant login: the four 30-day cards, daily usage per metric, quota use, events by
+    source, top events and the recent events are the tenant's marts' numbers, and hold none of another tenant's."""
+    tenant = shown_tenant(recent)
+    charts, shown = shown_charts(superset)
+    cards = fetch(recent, "select * from marts.analytics_kpi_cards where tenant_id = %s", (tenant,))[0]
+    for name, column in (("Signups (30 days)", "signups_30d"), ("Active users (30 days)", "active_users_30d"),
+                         ("Completed builds (30 days)", "completed_builds_30d"),
+                         ("API requests (30 days)", "api_requests_30d")):
+        assert shown[name] == cards[column], name
+    usage = fetch(recent, "select metric, sum(count) as total from marts.analytics_daily_usage where tenant_id = %s "
+                          "group by metric", (tenant,))
+    per_metric: dict[str, int] = {}
+    for row in charts["Daily usage by metric"]:
+        per_metric[row["metric"]] = per_metric.get(row["metric"], 0) + row["count"]
+    assert per_metric == {row["metric"]: row["total"] for row in usage}
+    quota = fetch(recent, "select metric, sum(usage_pct) as pct from marts.analytics_quota_status where tenant_id = %s "
+                          "group by metric", (tenant,))
+    shown_pct: dict[str, float] = {}
+    for row in charts["Quota use per day (%)"]:
+        shown_pct[row["metric"]] = shown_pct.get(row["metric"], 0.0) + float(row["% of the daily limit"] or 0)
+    assert shown_pct == pytest.approx({row["metric"]: float(row["pct"] or 0) for row in quota})
+    sources = fetch(recent, "select source, count(*) as events from marts.analytics_events_recent where tenant_id = %s "
+                            "group by source", (tenant,))
+    assert {row["source"]: row["events"] for row in charts["Events by source"]} == \
+        {row["source"]: row["events"] for row in sources}
+    top = fetch(recent, "select count(*) as events from marts.analytics_events_recent where tenant_id = %s "
+                        "group by event order by events desc limit 10", (tenant,))
+    assert [row["events"] for row in charts["Top events"]] == [row["events"] for row in top]
+    mine = fetch(recent, "select request_id, ts from marts.analytics_events_recent where tenant_id = %s", (tenant,))
+    listed = charts["Recent events"]
+    assert len(listed) == min(1000, len(mine)) and {row["request_id"] for row in listed} <= {r["request_id"] for r in mine}
+    # Had the login read every tenant's rows, the cards (MAX over the view) and the breakdowns would be the platform's.
+    everyone = fetch(recent, "select count(*) as events from marts.analytics_events_recent")[0]["events"]
+    assert sum(row["events"] for row in sources) < everyone

@@ -22,7 +22,7 @@ event_counts as (
         created_day_utc,
         event as metric,
         cast(count(*) as bigint) as usage_count,
-        cast('{}' as jsonb) as meta,
+        {{ dbt.cast("'{}'", 'jsonb') }} as meta,
         max(source_changed_at) as last_source_changed_at
     from events
     group by tenant_id, created_day_utc, event

@@ -36,8 +36,8 @@ flagged as (
         event <> raw_event as is_event_name_rewritten,
         {{ is_not_domain_action('event') }} as is_event_name_not_domain_action,
         ts < {{ timestamp_literal(var('min_plausible_time')) }} as is_ts_before_plausible_time,
-        raw_props is not null and jsonb_typeof(raw_props) <> 'object' as is_props_not_object,
-        {{ has_pii('cast(raw_props as text)') }} as has_pii_in_props,
+        raw_props is not null and {{ json_typeof('raw_props') }} <> 'object' as is_props_not_object,
+        {{ has_pii(dbt.cast('raw_props', 'text')) }} as has_pii_in_props,
         raw_ip is not null and ip_prefix is null as is_invalid_ip,
         row_number() over (
             partition by event_id
@@ -52,7 +52,7 @@ select
     -- Properties as a tenant may see them: an object, personal data masked (macros/privacy/pii.sql); '{}' for
     -- properties that were not an object or missing.
     case
-        when jsonb_typeof(raw_props) = 'object' then cast({{ scrub_pii('cast(raw_props as text)') }} as jsonb)
-        else cast('{}' as jsonb)
+        when {{ json_typeof('raw_props') }} = 'object' then {{ dbt.cast(scrub_pii(dbt.cast('raw_props', 'text')), 'jsonb') }}
+        else {{ dbt.cast("'{}'", 'jsonb') }}
     end as props
 from flagged
