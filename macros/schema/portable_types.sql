@@ -6,6 +6,7 @@
 {% macro spark_type_name(type) -%}
     {%- set names = {
         'timestamp with time zone': 'timestamp',
+        'timestamptz': 'timestamp',
         'double precision': 'double',
         'text': 'string',
         'uuid': 'string',

@@ -16,11 +16,11 @@ with spec_defaults as (
 configured as (
     {%- if configured %}
     {%- for metric, limit in configured.items() %}
-    select cast('{{ metric }}' as text) as metric, cast({{ limit | int }} as bigint) as daily_limit
+    select {{ dbt.cast("'" ~ metric ~ "'", 'text') }} as metric, cast({{ limit | int }} as bigint) as daily_limit
     {%- if not loop.last %} union all{% endif %}
     {%- endfor %}
     {%- else %}
-    select cast(null as text) as metric, cast(null as bigint) as daily_limit where false
+    select {{ dbt.cast('null', 'text') }} as metric, cast(null as bigint) as daily_limit where false
     {%- endif %}
 ),
 

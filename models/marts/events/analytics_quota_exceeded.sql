@@ -42,7 +42,7 @@ final as (
         current_count as count_when_detected,
         daily_limit as limit_when_detected,
         {{ timestamp_literal(run_started_iso()) }} as detected_at,
-        cast('{{ invocation_id }}' as text) as detected_by_invocation
+        {{ dbt.cast("'" ~ invocation_id ~ "'", 'text') }} as detected_by_invocation
     from new_rows
 )
 
