@@ -39,7 +39,8 @@ import psycopg2
 from orchestration.locking import dbt_build_lock
 from orchestration.partitions import run_environment
 from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
-from orchestration.sample_data import EVENTS, LLM, SQL_DIR, TRYON, Domain, SampleSpec, load_sample_data, rows_for_history
+from orchestration.sample_data import (EVENTS, LLM, SQL_DIR, TRYON, Domain, SampleSpec, load_sample_data,
+                                       redelivered_events_sql, rows_for_history)
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, ensure_database
 
@@ -379,11 +380,7 @@ class Bench:
             from generate_series(1, %(n)s) as g
             cross join (select array_agg(id order by id) as ids from {RAW_EVENTS}.tenants where id is not null) as t""",
                  {"day": day, "n": per_day})
-        self.sql(f"""
-            insert into {RAW_EVENTS}.analytics_events
-            select * from {RAW_EVENTS}.analytics_events
-            where ts >= %(day)s::timestamptz - interval '2 days' and ts < %(day)s
-              and abs(hashtext(id::text)) %% 200 = 0""", {"day": day})
+        self.sql(redelivered_events_sql(RAW_EVENTS, one_in=200), {"before": day})
 
     def incremental(self, sampler: MemorySampler) -> dt.datetime:
         """`repeats` scheduled runs, each after one new day of changes; the first is the report's `incremental`, the

@@ -30,14 +30,15 @@ class SampleSpec:
     jobs: int = 200_000
     llm_requests: int = 200_000
     events: int = 200_000
+    renders: int = 200_000
     days: int = 90
     anchor: dt.datetime = field(default_factory=_default_anchor)
 
     def __post_init__(self) -> None:
         if self.tenants < 6:
             raise ValueError("tenants must be at least 6 (five of them are generated without jobs)")
-        if self.jobs < 1 or self.days < 1 or self.llm_requests < 1 or self.events < 1:
-            raise ValueError("jobs, llm_requests, events and days must be positive")
+        if min(self.jobs, self.days, self.llm_requests, self.events, self.renders) < 1:
+            raise ValueError("jobs, llm_requests, events, renders and days must be positive")
         if self.anchor.tzinfo is None:
             raise ValueError("anchor must be timezone-aware")
 
@@ -53,6 +54,7 @@ def _render(template: str, schema: str, spec: SampleSpec | None = None, growth: 
             jobs=str(int(spec.jobs)),
             requests=str(int(spec.llm_requests)),
             events=str(int(spec.events)),
+            renders=str(int(spec.renders)),
             days=str(int(spec.days)),
             anchor="'" + spec.anchor.isoformat() + "'",
             growth=repr(float(growth)),
@@ -82,7 +84,19 @@ LLM = Domain("llm", "llm_raw_tables.sql", "llm_sample_data.sql", ("usage_logs", 
              growth=1.2)
 EVENTS = Domain("events", "events_raw_tables.sql", "events_sample_data.sql", ("analytics_events", "tenants"),
                 "analytics_events", lambda s: f"{s.events:,} product events for {s.tenants} tenants", growth=1.3)
+# Spec 003 (issue 25): its raw tables and generator; it joins DOMAINS (make run, the tests' sample) with its models.
+RENDERS = Domain("renders", "renders_raw_tables.sql", "renders_sample_data.sql",
+                 ("renders", "credit_transactions", "account_activity", "plugin_api_keys"), "renders",
+                 lambda s: f"{s.renders:,} renders of {max(50, s.renders // 25):,} users", growth=1.3)
 DOMAINS = {d.name: d for d in (TRYON, LLM, EVENTS)}
+
+
+def redelivered_events_sql(schema: str, one_in: int) -> str:
+    """Spec 002's re-deliveries as the tests and the bench make them: one in `one_in` of the events of the two days
+    before the parameter %(before)s delivered again, the very same row (id, time and all)."""
+    return (f"insert into {schema}.analytics_events select * from {schema}.analytics_events "
+            f"where ts >= %(before)s::timestamptz - interval '2 days' and ts < %(before)s::timestamptz "
+            f"and abs(hashtext(id::text)) %% {one_in} = 0")
 
 
 def rows_for_history(rows: int, days: int, longer_days: int, domain: Domain) -> int:

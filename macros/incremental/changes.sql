@@ -221,3 +221,12 @@
     select cast(count(*) as bigint) from {{ versions }}
     where created_day_utc >= {{ utc_day(as_of()) }} and created_at > {{ as_of() }}
 {%- endmacro %}
+
+{#- The rows of a staged view, ranked by entity over its versions, that fall in the units this model recomputes: the
+    row's unit (unit_expression) is one of them, and its entity (entity_column, the id of `versions`) has a version in
+    one, a filter that reaches the raw id index below the view's window. -#}
+{% macro in_recomputed_entities(entity_column, versions, unit_expression) -%}
+    {%- set units = recomputed_units() -%}
+    {{ in_subquery(unit_expression, units) }}
+    and {{ is_entity_in_units(entity_column, versions, config.get('meta')['recompute'].unit, units) }}
+{%- endmacro %}

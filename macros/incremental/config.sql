@@ -65,3 +65,19 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- The configuration of a model built by UTC day from its domain's change manifest: incremental by `day` (a date
+    column), recomputing the days the changes of `source` (a source_name of `manifest`) fall on; `unique_columns` is
+    its grain (a unique index), with an index on the day unless the day is the grain, and `indexes` any others;
+    `always` a day recomputed on every run. -#}
+{% macro by_day_config(manifest, source, unique_columns, day='date', indexes=[], always=none) -%}
+    {%- set all_indexes = [{'columns': unique_columns, 'unique': true}] + indexes -%}
+    {%- if unique_columns != [day] -%}
+        {%- do all_indexes.append({'columns': [day]}) -%}
+    {%- endif -%}
+    {%- set recompute = {'manifest': manifest, 'source': source, 'unit': 'created_day_utc', 'column': day} -%}
+    {%- if always is not none -%}
+        {%- do recompute.update({'always': always}) -%}
+    {%- endif -%}
+    {{ return(incremental_config(unique_key=day, partition_day=day, indexes=all_indexes, recompute=recompute)) }}
+{%- endmacro %}

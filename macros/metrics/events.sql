@@ -166,25 +166,17 @@
 {%- endmacro %}
 
 
+{#- The configuration of every events model built by UTC day (by_day_config) from the events' changed days. -#}
+{% macro events_by_day_config(unique_columns, day='date', indexes=[], always=none) -%}
+    {{ return(by_day_config('int_events__changed_units', 'analytics_events', unique_columns, day, indexes, always)) }}
+{%- endmacro %}
+
 {#- The configuration of a daily events mart kept like analytics_daily_usage (spec 002 keeps daily usage
-    indefinitely while raw events live 90 days): incremental by UTC day from the events' changed days, a --full-refresh
-    leaves it as it is (full_refresh: false) unless --vars '{events_rebuild_daily_usage: true}' rebuilds it on
-    purpose (README, "Product events"); `unique_columns` is its grain (a unique index), with one on the day. -#}
+    indefinitely while raw events live 90 days): events_by_day_config, and a --full-refresh leaves it as it is
+    (full_refresh: false) unless --vars '{events_rebuild_daily_usage: true}' rebuilds it on purpose (README,
+    "Product events"). -#}
 {% macro events_kept_daily_config(unique_columns) -%}
-    {%- set settings = incremental_config(
-        unique_key='date',
-        partition_day='date',
-        indexes=[
-            {'columns': unique_columns, 'unique': true},
-            {'columns': ['date']},
-        ],
-        recompute={
-            'manifest': 'int_events__changed_units',
-            'source': 'analytics_events',
-            'unit': 'created_day_utc',
-            'column': 'date',
-        },
-    ) -%}
+    {%- set settings = events_by_day_config(unique_columns) -%}
     {%- do settings.update({'full_refresh': (var('events_rebuild_daily_usage', false) | string | lower) == 'true'}) -%}
     {{ return(settings) }}
 {%- endmacro %}

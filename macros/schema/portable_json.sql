@@ -57,3 +57,19 @@
 {% macro default__json_object(pairs) -%}
     to_json(named_struct({% for key, value in pairs %}'{{ key }}', {{ value }}{{ ', ' if not loop.last }}{% endfor %}))
 {%- endmacro %}
+
+{#- The text under top-level key `key` (an expression) of a JSON object when it is a string; null when the key is
+    missing, its value is not a string, or the JSON is not an object. -#}
+{% macro json_text_at(json, key) -%}
+    {{- return(adapter.dispatch('json_text_at', 'tenant_analytics')(json, key)) -}}
+{%- endmacro %}
+
+{% macro postgres__json_text_at(json, key) -%}
+    case when jsonb_typeof({{ json }} -> {{ key }}) = 'string' then {{ json }} ->> {{ key }} end
+{%- endmacro %}
+
+{% macro default__json_text_at(json, key) -%}
+    case
+        when {{ json }} rlike concat('"', {{ key }}, '": *"') then get_json_object({{ json }}, concat('$.', {{ key }}))
+    end
+{%- endmacro %}

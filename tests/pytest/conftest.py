@@ -17,7 +17,7 @@ from orchestration.partitions import run_environment
 from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
 from orchestration.sample_data import EVENTS, LLM, TRYON, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
-from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse, ensure_database
+from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse
 
 TEST_PORT = int(os.environ.get("TA_TEST_PG_PORT", "54339"))
 TEST_DATABASE = "analytics_test"
@@ -110,14 +110,7 @@ def domain_env(domains: tuple[str, ...] | None) -> dict[str, str]:
 def fresh_database(settings: ConnectionSettings, name: str) -> ConnectionSettings:
     """An empty database `name` on the test server (dropped first if there), bootstrapped and locked down as the
     embedded warehouse is."""
-    admin = settings.with_database("postgres").connect()
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {name} with (force)")
-    admin.close()
-    ensure_database(settings, name)
-    fresh = settings.with_database(name)
-    bootstrap(fresh, lock_down=True)
-    return fresh
+    return _new_database(settings, name, "")
 
 
 def sampled_database(settings: ConnectionSettings, name: str, spec: SampleSpec,
@@ -166,15 +159,19 @@ def dbt(warehouse: ConnectionSettings) -> Dbt:
 def copy_database(settings: ConnectionSettings, source: str, name: str) -> ConnectionSettings:
     """Database `name` (dropped first if there) as a file copy of `source` (which nothing may be connected to), with
     the database-level grants fresh_database gives (a copy does not carry them)."""
+    return _new_database(settings, name, f"template {source} strategy file_copy")
+
+
+def _new_database(settings: ConnectionSettings, name: str, create_options: str) -> ConnectionSettings:
+    """Database `name`, dropped first if there, created with `create_options`, bootstrapped and locked down."""
     admin = settings.with_database("postgres").connect()
-    admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f"drop database if exists {name} with (force)")
-        cur.execute(f"create database {name} template {source} strategy file_copy")
+        cur.execute(f"create database {name} {create_options}")
     admin.close()
-    copy = settings.with_database(name)
-    bootstrap(copy, lock_down=True)
-    return copy
+    created = settings.with_database(name)
+    bootstrap(created, lock_down=True)
+    return created
 
 
 @pytest.fixture(scope="session")
@@ -213,7 +210,7 @@ def fetch(settings: ConnectionSettings, query: str, params: tuple = ()) -> list[
         conn.close()
 
 
-def execute(settings: ConnectionSettings, query: str, params: tuple = ()) -> None:
+def execute(settings: ConnectionSettings, query: str, params: tuple | dict = ()) -> None:
     conn = settings.connect()
     try:
         with conn.cursor() as cur:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ANCHOR, AS_OF, PROJECT_ROOT, RAW_ENV, Dbt, domain_env, execute, fetch, fresh_database
 
-from orchestration.sample_data import EVENTS, SampleSpec, load_sample_data
+from orchestration.sample_data import EVENTS, SampleSpec, load_sample_data, redelivered_events_sql
 from orchestration.security import grant_raw_read
 
 SCHEMA = "raw_events"
@@ -259,11 +259,7 @@ def test_late_events_and_redeliveries_apply_incrementally(events_db):
         from {SCHEMA}.analytics_events
         where ts > %s::timestamptz - interval '3 days' and ts < %s::timestamptz and tenant_id is not null
           and abs(hashtext(id::text)) %% 50 = 0""", (AS_OF, AS_OF))
-    execute(settings, f"""
-        insert into {SCHEMA}.analytics_events
-        select * from {SCHEMA}.analytics_events
-        where ts > %s::timestamptz - interval '2 days' and ts < %s::timestamptz and abs(hashtext(id::text)) %% 40 = 0
-    """, (AS_OF, AS_OF))
+    execute(settings, redelivered_events_sql(SCHEMA, one_in=40), {"before": AS_OF})
     execute(settings, f"""
         insert into {SCHEMA}.analytics_events (id, tenant_id, user_id, source, event, ts, props, ip, request_id)
         select md5('new day:' || id)::uuid, tenant_id, user_id, source, event, ts + interval '1 day', props, ip,

@@ -24,7 +24,10 @@ MF = Path(sys.executable).parent / "mf"
 
 @pytest.fixture(scope="module")
 def mf(built, dbt, tmp_path_factory):
-    """`mf query` with the given arguments; returns its CSV rows (values as text)."""
+    """`mf query` with the given arguments; returns its CSV rows (values as text). mf reads the database from
+    target/semantic_manifest.json, which the project's last dbt command wrote: parse against the test database
+    first, as the README tells a user to (the session's build ran in a database of its own)."""
+    dbt("parse")
     out = tmp_path_factory.mktemp("mf")
 
     def query(*args: str) -> list[dict]:
@@ -116,3 +119,38 @@ def test_llm_cost_per_model_and_month_for_one_tenant(built, mf):
     for row in rows:
         expected = mart[(row["llm_usage__model"], day(row["metric_time__month"]))]
         assert close(number(row["llm_cost_usd"]), expected["cost"]) and count(row["llm_requests"]) == expected["requests"]
+
+
+def test_events_kpi_cards_over_the_last_30_days_equal_the_kpi_cards_mart(built, mf):
+    """Spec 002's four KPI cards per tenant over the mart's 30 UTC days: three sums of daily usage and active users,
+    distinct over the window (a user with logins on several days counts once, which a sum of daily counts would not)."""
+    cards = {str(r["tenant_id"]): r for r in fetch(built, "select * from marts.analytics_kpi_cards")}
+    as_of_day = {r["as_of_at"] for r in cards.values()}.pop().astimezone(dt.timezone.utc).date()
+    first_day = as_of_day - dt.timedelta(days=29)
+    window = (f"{{{{ TimeDimension('metric_time', 'day') }}}} >= '{first_day}' "
+              f"and {{{{ TimeDimension('metric_time', 'day') }}}} <= '{as_of_day}'")
+    names = {"events_signups": "signups_30d", "events_active_users": "active_users_30d",
+             "events_completed_builds": "completed_builds_30d", "events_api_requests": "api_requests_30d"}
+    rows = {row["tenant"]: row for row in mf("--metrics", ",".join(names), "--group-by", "tenant", "--where", window)}
+    assert set(rows) <= set(cards) and len(rows) > 5
+    for tenant, card in cards.items():
+        row = rows.get(tenant, {})
+        for metric, column in names.items():
+            assert count(row.get(metric) or "0") == card[column], (tenant, metric, row, card)
+    # The distinct count is not the sum of daily counts: some user logged in on more than one day.
+    daily_sum = sum(r["n"] for r in fetch(built, """
+        select count(*) as n from intermediate.int_events__user_logins_daily
+        where created_day_utc between %s and %s group by tenant_id""", (first_day, as_of_day)))
+    assert daily_sum > sum(card["active_users_30d"] for card in cards.values())
+
+
+def test_events_usage_per_metric_and_week_equals_the_daily_usage_mart(built, mf):
+    """A categorical dimension at a coarser grain: each usage metric's count per ISO week, every metric at once."""
+    rows = mf("--metrics", "events_usage", "--group-by", "events_usage__usage_metric,metric_time__week")
+    mart = {(r["metric"], r["week"]): r["n"] for r in fetch(built, """
+        select metric, cast(date_trunc('week', date) as date) as week, sum(count) as n
+        from marts.analytics_daily_usage group by 1, 2""")}
+    assert len(rows) == len(mart) > 50
+    assert {r["events_usage__usage_metric"] for r in rows} >= {"api_requests_daily", "storage_gb", "auth.user.login"}
+    for row in rows:
+        assert count(row["events_usage"]) == mart[(row["events_usage__usage_metric"], day(row["metric_time__week"]))]

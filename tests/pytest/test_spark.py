@@ -25,6 +25,7 @@ import pytest
 
 from conftest import ANCHOR, EVENTS_RAW_SCHEMA, LLM_RAW_SCHEMA, RAW_ENV, RAW_SCHEMA, Dbt, execute, fetch
 from orchestration.project import PROJECT_ROOT, dbt_executable
+from orchestration.sample_data import redelivered_events_sql
 from orchestration.spark import spark_available
 from test_incremental_equals_full_refresh import MARTS as FOUNDATION_MARTS, mutate
 
@@ -222,8 +223,4 @@ def mutate_events(settings, changed_at: str) -> None:
         from generate_series(1, 80) g
         cross join lateral (select id from {s}.tenants where id is not null order by md5(id::text || g) limit 1) t""",
             (changed_at, changed_at))
-    execute(settings, f"""
-        insert into {s}.analytics_events
-        select * from {s}.analytics_events
-        where ts > %s::timestamptz - interval '2 days' and ts < %s::timestamptz and abs(hashtext(id::text)) %% 40 = 0""",
-            (changed_at, changed_at))
+    execute(settings, redelivered_events_sql(s, one_in=40), {"before": changed_at})

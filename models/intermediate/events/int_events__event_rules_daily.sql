@@ -1,23 +1,6 @@
 -- depends_on: {{ ref('int_events__changed_units') }}
 -- depends_on: {{ ref('base_events__event_versions') }}
-{{
-    config(
-        **incremental_config(
-            unique_key='source_day',
-            partition_day='source_day',
-            indexes=[
-                {'columns': ['source_day'], 'unique': true},
-            ],
-            recompute={
-                'manifest': 'int_events__changed_units',
-                'source': 'analytics_events',
-                'unit': 'created_day_utc',
-                'column': 'source_day',
-                'always': "cast('1900-01-01' as date)",
-            },
-        )
-    )
-}}
+{{ config(**events_by_day_config(['source_day'], day='source_day', always="cast('1900-01-01' as date)")) }}
 
 -- Mergeable data-quality state: for each UTC day of event time (1900-01-01: no time), how many raw event rows
 -- (deliveries) each rule of events_data_quality touched. events_data_quality sums these rows, and the daily

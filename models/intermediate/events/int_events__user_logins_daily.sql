@@ -1,20 +1,5 @@
 -- depends_on: {{ ref('int_events__changed_units') }}
-{{
-    config(**incremental_config(
-        unique_key='created_day_utc',
-        partition_day='created_day_utc',
-        indexes=[
-            {'columns': ['tenant_id', 'created_day_utc', 'user_id'], 'unique': true},
-            {'columns': ['created_day_utc']},
-        ],
-        recompute={
-            'manifest': 'int_events__changed_units',
-            'source': 'analytics_events',
-            'unit': 'created_day_utc',
-            'column': 'created_day_utc',
-        },
-    ))
-}}
+{{ config(**events_by_day_config(['tenant_id', 'created_day_utc', 'user_id'], day='created_day_utc')) }}
 
 -- One row per tenant, UTC day and user with at least one login (auth.user.login): the mergeable state of spec 002's
 -- "Active Users" (distinct users with a login over a window cannot be summed from daily counts). Incremental by day.

@@ -1,19 +1,9 @@
 -- depends_on: {{ ref('int_events__changed_units') }}
 {{
-    config(**incremental_config(
-        unique_key='created_day_utc',
-        partition_day='created_day_utc',
-        indexes=[
-            {'columns': ['tenant_id', 'ts', 'event_id'], 'unique': true},
-            {'columns': ['tenant_id', 'event', 'ts']},
-            {'columns': ['created_day_utc']},
-        ],
-        recompute={
-            'manifest': 'int_events__changed_units',
-            'source': 'analytics_events',
-            'unit': 'created_day_utc',
-            'column': 'created_day_utc',
-        },
+    config(**events_by_day_config(
+        ['tenant_id', 'ts', 'event_id'],
+        day='created_day_utc',
+        indexes=[{'columns': ['tenant_id', 'event', 'ts']}],
     ))
 }}
 

@@ -1,20 +1,5 @@
 -- depends_on: {{ ref('int_events__changed_units') }}
-{{
-    config(**incremental_config(
-        unique_key='date',
-        partition_day='date',
-        indexes=[
-            {'columns': ['tenant_id', 'date', 'metric'], 'unique': true},
-            {'columns': ['date']},
-        ],
-        recompute={
-            'manifest': 'int_events__changed_units',
-            'source': 'analytics_events',
-            'unit': 'created_day_utc',
-            'column': 'date',
-        },
-    ))
-}}
+{{ config(**events_by_day_config(['tenant_id', 'date', 'metric'])) }}
 
 -- One row per tenant, UTC day with any usage, and quota metric: spec 002's quota status (current, limit, exceeded)
 -- for every day, the day's usage against the tenant's limit. Incremental by day: a day is judged by the limits of

@@ -1,0 +1,71 @@
+{#- ===== Renders, credits and account activity (spec 003): how a raw row is read. Each rule is written here once. ===== -#}
+
+{#- The values spec 003 names ("Telemetry Data Collected"). Anything else, after trimming and lower-casing, is
+    'unknown' (counted in renders_data_quality). -#}
+{% macro render_types() -%}
+    {{ return(['image', 'video']) }}
+{%- endmacro %}
+
+{% macro render_statuses() -%}
+    {{ return(['pending', 'processing', 'completed', 'failed']) }}
+{%- endmacro %}
+
+{% macro render_qualities() -%}
+    {{ return(['standard', 'high', 'ultra']) }}
+{%- endmacro %}
+
+{% macro render_platforms() -%}
+    {{ return(['render', 'tools', 'canvas']) }}
+{%- endmacro %}
+
+{#- A raw text value as one of `allowed` (trimmed, lower-cased), else 'unknown'. -#}
+{% macro normalized_choice(raw_value, allowed) -%}
+    case
+        when lower(trim({{ raw_value }})) in {{ sql_list(allowed) }} then lower(trim({{ raw_value }}))
+        else 'unknown'
+    end
+{%- endmacro %}
+
+{#- Where a render came from, from metadata.sourcePlatform (trimmed, lower-cased): 'web', 'api', '<name>-plugin', ...;
+    null when the metadata is not an object or says nothing. -#}
+{% macro render_source_platform(metadata) -%}
+    nullif(lower(trim({{ json_text_at(metadata, "'sourcePlatform'") }})), '')
+{%- endmacro %}
+
+{#- Spec 003 infers API calls from renders ("Real-time API call tracking: currently inferred from renders"): a render
+    whose sourcePlatform names a plugin or the API is one API call. -#}
+{% macro is_api_call(source_platform) -%}
+    coalesce({{ source_platform }} = 'api' or {{ source_platform }} like '%plugin%', false)
+{%- endmacro %}
+
+{#- The platform of spec 003's "By Platform" chart (Web App, Tools, Canvas, Plugins): 'plugin' for a render made
+    through a plugin (metadata.sourcePlatform), else the render's platform (render = the web app, tools, canvas,
+    unknown). -#}
+{% macro render_platform_group(platform, source_platform) -%}
+    case when coalesce({{ source_platform }} like '%plugin%', false) then 'plugin' else {{ platform }} end
+{%- endmacro %}
+
+{#- Spec 003's success rate: completed / (completed + failed) renders, as 0..100; null without a finished render. -#}
+{% macro render_success_rate_pct(completed, failed) -%}
+    {{ pct(completed, '(' ~ completed ~ ' + ' ~ failed ~ ')') }}
+{%- endmacro %}
+
+{#- Credit transactions (spec 003 "Credit Transactions Table"): a direction and a reference type. -#}
+{% macro credit_directions() -%}
+    {{ return(['debit', 'credit']) }}
+{%- endmacro %}
+
+{% macro credit_reference_types() -%}
+    {{ return(['render', 'refund', 'purchase', 'subscription', 'bonus']) }}
+{%- endmacro %}
+
+{#- Whether a transaction spends (debit) or earns (credit) credits: its type, trimmed and lower-cased; a type that is
+    neither is read from the amount's sign (negative: debit); null when neither tells. The amount's sign never
+    overrides a known type (a debit stored with a positive amount still spends: counted in renders_data_quality). -#}
+{% macro credit_direction(raw_type, amount) -%}
+    case
+        when lower(trim({{ raw_type }})) in {{ sql_list(credit_directions()) }} then lower(trim({{ raw_type }}))
+        when {{ amount }} < 0 then 'debit'
+        when {{ amount }} > 0 then 'credit'
+    end
+{%- endmacro %}
