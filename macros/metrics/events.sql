@@ -6,10 +6,7 @@
 {%- endmacro %}
 
 {% macro normalize_event_source(raw_source) -%}
-    case
-        when lower(trim({{ raw_source }})) in {{ sql_list(event_sources()) }} then lower(trim({{ raw_source }}))
-        else 'unknown'
-    end
+    {{ normalized_choice(raw_source, event_sources()) }}
 {%- endmacro %}
 
 {#- An event name as the spec writes them (domain.action, lower case): trimmed, lower-cased, spaces around dots

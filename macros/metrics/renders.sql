@@ -18,14 +18,6 @@
     {{ return(['render', 'tools', 'canvas']) }}
 {%- endmacro %}
 
-{#- A raw text value as one of `allowed` (trimmed, lower-cased), else 'unknown'. -#}
-{% macro normalized_choice(raw_value, allowed) -%}
-    case
-        when lower(trim({{ raw_value }})) in {{ sql_list(allowed) }} then lower(trim({{ raw_value }}))
-        else 'unknown'
-    end
-{%- endmacro %}
-
 {#- Where a render came from, from metadata.sourcePlatform (trimmed, lower-cased): 'web', 'api', '<name>-plugin', ...;
     null when the metadata is not an object or says nothing. -#}
 {% macro render_source_platform(metadata) -%}
@@ -35,19 +27,19 @@
 {#- Spec 003 infers API calls from renders ("Real-time API call tracking: currently inferred from renders"): a render
     whose sourcePlatform names a plugin or the API is one API call. -#}
 {% macro is_api_call(source_platform) -%}
-    coalesce({{ source_platform }} = 'api' or {{ source_platform }} like '%plugin%', false)
+    coalesce({{ source_platform }} = 'api' or {{ is_plugin_source(source_platform) }}, false)
+{%- endmacro %}
+
+{#- A sourcePlatform that names a plugin ('figma-plugin', ...). -#}
+{% macro is_plugin_source(source_platform) -%}
+    {{ source_platform }} like '%plugin%'
 {%- endmacro %}
 
 {#- The platform of spec 003's "By Platform" chart (Web App, Tools, Canvas, Plugins): 'plugin' for a render made
     through a plugin (metadata.sourcePlatform), else the render's platform (render = the web app, tools, canvas,
     unknown). -#}
 {% macro render_platform_group(platform, source_platform) -%}
-    case when coalesce({{ source_platform }} like '%plugin%', false) then 'plugin' else {{ platform }} end
-{%- endmacro %}
-
-{#- Spec 003's success rate: completed / (completed + failed) renders, as 0..100; null without a finished render. -#}
-{% macro render_success_rate_pct(completed, failed) -%}
-    {{ pct(completed, '(' ~ completed ~ ' + ' ~ failed ~ ')') }}
+    case when coalesce({{ is_plugin_source(source_platform) }}, false) then 'plugin' else {{ platform }} end
 {%- endmacro %}
 
 {#- Credit transactions (spec 003 "Credit Transactions Table"): a direction and a reference type. -#}

@@ -9,11 +9,7 @@
 {%- endmacro %}
 
 {% macro normalize_tryon_status(raw_status) -%}
-    case
-        when lower(trim({{ raw_status }})) in {{ sql_list(tryon_in_flight_statuses() + tryon_terminal_statuses()) }}
-            then lower(trim({{ raw_status }}))
-        else 'unknown'
-    end
+    {{ normalized_choice(raw_status, tryon_in_flight_statuses() + tryon_terminal_statuses()) }}
 {%- endmacro %}
 
 {#- Lifecycle: updated_at - created_at in seconds, for terminal jobs only, never negative (clock skew is

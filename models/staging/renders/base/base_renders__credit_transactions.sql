@@ -14,10 +14,7 @@ normalised as (
         {{ credit_direction('type', 'amount') }} as direction,
         amount,
         reference_type as raw_reference_type,
-        case
-            when lower(trim(reference_type)) in {{ sql_list(credit_reference_types()) }} then lower(trim(reference_type))
-            else 'other'
-        end as reference_type,
+        {{ normalized_choice('reference_type', credit_reference_types(), otherwise='other') }} as reference_type,
         {{ scrub_pii('reference_id') }} as reference_id,
         created_at,
         source_changed_at,
