@@ -18,7 +18,7 @@ from .locking import dbt_build_lock
 from .project import DOMAINS, LAYOUTS, PROJECT_ROOT, dbt_executable, ensure_profiles
 from .sample_data import DOMAINS as SAMPLE_DOMAINS
 from .sample_data import SampleSpec, load_sample_data
-from .security import BI_READER_ROLE, add_tenant_login, bootstrap, grant_raw_read
+from .security import BI_READER_ROLE, add_tenant_login, add_user_login, bootstrap, grant_raw_read
 from .warehouse import DEFAULT_PORT, ConnectionSettings, EmbeddedWarehouse, WarehouseError
 
 
@@ -96,6 +96,11 @@ def cmd_load_sample(spec: SampleSpec, force: bool = False) -> None:
 def cmd_tenant_login(login: str, tenant_id: str) -> None:
     add_tenant_login(connection(), login, tenant_id, password=os.environ.get("TA_TENANT_PASSWORD"))
     _say(f"login {login} may now read the rows of tenant {tenant_id} (and no other tenant's)")
+
+
+def cmd_user_login(login: str, user_id: str) -> None:
+    add_user_login(connection(), login, user_id, password=os.environ.get("TA_USER_PASSWORD"))
+    _say(f"login {login} may now read the user-scoped analytics of user {user_id} (and no other user's)")
 
 
 def materialize(full_refresh: bool = False, partition: str | None = None, as_of: str | None = None,
@@ -431,6 +436,14 @@ def warehouse_command(action: str) -> None:
 def tenant_login_command(login: str, tenant_id: str) -> None:
     """Create a tenant login (password from $TA_TENANT_PASSWORD) and map it to one tenant."""
     cmd_tenant_login(login, tenant_id)
+
+
+@cli.command("user-login")
+@click.argument("login")
+@click.argument("user_id")
+def user_login_command(login: str, user_id: str) -> None:
+    """Create a user login (password from $TA_USER_PASSWORD) and map it to one user (spec 003's analytics)."""
+    cmd_user_login(login, user_id)
 
 
 @cli.command("export-events")

@@ -17,6 +17,7 @@ from .warehouse import ConnectionSettings, WarehouseError
 
 OWNER_ROLE = "analytics_owner"
 TENANT_ROLE = "analytics_tenant"
+USER_ROLE = "analytics_user"
 BI_READER_ROLE = "analytics_bi_reader"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -76,46 +77,60 @@ def add_tenant_login(settings: ConnectionSettings, login: str, tenant_id: str, p
     Run as an admin who may create roles (a superuser, or a member of analytics_admin with CREATEROLE).
     Needs one dbt build first (it creates analytics_tenant and analytics_security.tenant_logins).
     """
+    _add_scoped_login(settings, login, TENANT_ROLE, "tenant_logins", "tenant_id", str(uuid.UUID(tenant_id)),
+                      "tenant", password)
+
+
+def add_user_login(settings: ConnectionSettings, login: str, user_id: str, password: str | None = None) -> None:
+    """Onboard a user login (spec 003's user-scoped analytics): create it (if missing) in the user role and map it to
+    the application's `user_id`. Like add_tenant_login; needs one dbt build first."""
+    if not user_id or user_id != user_id.strip():
+        raise WarehouseError(f"user id must be non-empty without surrounding spaces, got {user_id!r}")
+    _add_scoped_login(settings, login, USER_ROLE, "user_logins", "user_id", user_id, "user", password)
+
+
+def _add_scoped_login(settings: ConnectionSettings, login: str, role: str, login_map: str, id_column: str,
+                      scope_id: str, what: str, password: str | None) -> None:
+    """Create `login` (if missing) in `role` and map it to `scope_id` in analytics_security.<login_map>."""
     _identifier(login, "login name")
-    tenant = str(uuid.UUID(tenant_id))
     conn = settings.connect(autocommit=False)
     try:
         with conn.cursor() as cur:
-            cur.execute("select to_regclass('analytics_security.tenant_logins')")
+            cur.execute("select to_regclass(%s)", (f"analytics_security.{login_map}",))
             if cur.fetchone()[0] is None:
-                raise WarehouseError("analytics_security.tenant_logins is missing: run a dbt build first (make run)")
+                raise WarehouseError(f"analytics_security.{login_map} is missing: run a dbt build first (make run)")
             cur.execute("select rolsuper or rolbypassrls, oid from pg_roles where rolname = %s", (login,))
             existing = cur.fetchone()
             if existing is None:
                 if not password:
-                    raise WarehouseError(f"login {login!r} is new and needs a password: set TA_TENANT_PASSWORD")
+                    raise WarehouseError(f"login {login!r} is new and needs a password: set TA_{what.upper()}_PASSWORD")
                 cur.execute(
                     sql.SQL("create role {} login password {} in role {}").format(
-                        sql.Identifier(login), sql.Literal(password), sql.Identifier(TENANT_ROLE)
+                        sql.Identifier(login), sql.Literal(password), sql.Identifier(role)
                     )
                 )
             else:
                 # A login that already reads more (a BI or admin login, a superuser) would keep seeing every
-                # tenant through its other roles' policies: a tenant login is a login of its own.
+                # tenant (or user) through its other roles' policies: a scoped login is a login of its own.
                 cur.execute(
                     "select string_agg(r.rolname, ', ' order by r.rolname) from pg_roles r"
                     " where r.oid <> %s and r.rolname <> %s and pg_has_role(%s, r.oid, 'member')",
-                    (existing[1], TENANT_ROLE, existing[1]),
+                    (existing[1], role, existing[1]),
                 )
                 wider = cur.fetchone()[0]
                 if existing[0] or wider:
                     raise WarehouseError(
-                        f"login {login!r} already reads more than one tenant ("
+                        f"login {login!r} already reads more than one {what} ("
                         + ("superuser or bypassrls" if existing[0] else f"member of {wider}")
-                        + "): create a separate login for the tenant"
+                        + f"): create a separate login for the {what}"
                     )
-                cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(TENANT_ROLE), sql.Identifier(login)))
+                cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(role), sql.Identifier(login)))
                 if password:
                     cur.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(login), sql.Literal(password)))
             cur.execute(
-                "insert into analytics_security.tenant_logins (login, tenant_id) values (%s::regrole, %s) "
-                "on conflict do nothing",
-                (login, tenant),
+                sql.SQL("insert into analytics_security.{} (login, {}) values (%s::regrole, %s) "
+                        "on conflict do nothing").format(sql.Identifier(login_map), sql.Identifier(id_column)),
+                (login, scope_id),
             )
         conn.commit()
     finally:

@@ -61,3 +61,8 @@
         when {{ amount }} > 0 then 'credit'
     end
 {%- endmacro %}
+
+{#- spec 003's account activity event types (account_activity.event_type). -#}
+{% macro account_event_types() -%}
+    {{ return(['signup', 'login', 'render', 'credit_purchase', 'logout']) }}
+{%- endmacro %}

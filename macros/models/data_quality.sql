@@ -29,3 +29,23 @@
     {%- endfor -%}
     {{ sums | join(',\n        ') }}
 {%- endmacro %}
+
+{#- The select list of per-day rule state (int_*_rules_daily): for each rule (rule, condition, action) the rows of the
+    group where its condition holds, named after the rule. With rule_actions below, a domain writes each rule once
+    (its name, condition and action) and both its per-day state and its data-quality mart read that list. -#}
+{% macro rule_count_columns(rules) -%}
+    {%- set counts = [] -%}
+    {%- for rule, condition, action in rules -%}
+        {%- do counts.append(count_rows_where(condition) ~ ' as ' ~ rule) -%}
+    {%- endfor -%}
+    {{ counts | join(',\n        ') }}
+{%- endmacro %}
+
+{#- [(rule, action)] of a list of (rule, condition, action), as data_quality_rows and summed_rule_counts take them. -#}
+{% macro rule_actions(rules) -%}
+    {%- set pairs = [] -%}
+    {%- for rule, condition, action in rules -%}
+        {%- do pairs.append((rule, action)) -%}
+    {%- endfor -%}
+    {{ return(pairs) }}
+{%- endmacro %}

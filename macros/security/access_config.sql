@@ -2,7 +2,7 @@
     Reading the access configuration (README, "Security model").
 
     A model declares who may read it with dbt's own `grants` config (select: [role, ...]), and, when its
-    rows belong to tenants, `meta.row_security`:
+    rows belong to tenants or to users, `meta.row_security`:
 
         row_security:
           tenant_column: tenant_id          # rows belong to the tenant in this column; RLS is enabled
@@ -11,7 +11,9 @@
           windows:                          # optional; a grantee sees only recent rows
             analytics_reader: {column: metric_date, days: 30}
 
-    Every other grantee sees every row. The macros below turn that into policies; no per-table SQL.
+    or, for rows that belong to a user (spec 003: "all analytics are user-scoped"), `user_column: user_id`, whose
+    scoped roles default to var('user_scoped_roles') and see only their own user's rows. Every other grantee sees
+    every row. The macros below turn that into policies; no per-table SQL.
 -#}
 
 {%- macro access_grantees(node_config) -%}
@@ -33,7 +35,13 @@
 
 {%- macro scoped_roles(node_config) -%}
     {%- set rs = row_security_config(node_config) -%}
-    {{ return(rs.get('scoped_roles', var('tenant_scoped_roles'))) }}
+    {%- set default = var('user_scoped_roles') if rs.get('user_column') else var('tenant_scoped_roles') -%}
+    {{ return(rs.get('scoped_roles', default)) }}
+{%- endmacro -%}
+
+{#- The column a model's rows are scoped by (tenant_column or user_column), none when they are not. -#}
+{%- macro scope_column(rs) -%}
+    {{ return(rs.get('tenant_column') or rs.get('user_column')) }}
 {%- endmacro -%}
 
 {#-
@@ -70,14 +78,30 @@
     {%- if 'scoped_roles' in rs and not rs['scoped_roles'] -%}
         {%- do problems.append(name ~ ": row_security.scoped_roles is empty; leave it out (default: vars.tenant_scoped_roles) or name the roles that see only their own tenants' rows") -%}
     {%- endif -%}
+    {%- if rs.get('tenant_column') and rs.get('user_column') -%}
+        {%- do problems.append(name ~ ": row_security has both tenant_column and user_column; a model's rows are scoped by one") -%}
+    {%- endif -%}
     {%- for role in grantees if role in var('tenant_scoped_roles') and role not in scoped -%}
         {%- do problems.append(name ~ ": grants select to tenant-scoped role '" ~ role ~ "' but row_security.scoped_roles leaves it out, so it would see every tenant's rows") -%}
     {%- endfor -%}
+    {%- for role in grantees if role in var('user_scoped_roles') and role not in scoped -%}
+        {%- if materialized != 'view' and not rs.get('user_column') -%}
+            {%- do problems.append(name ~ ": grants select to user-scoped role '" ~ role ~ "' but has no meta.row_security.user_column, so it would see every user's rows") -%}
+        {%- else -%}
+            {%- do problems.append(name ~ ": grants select to user-scoped role '" ~ role ~ "' but row_security.scoped_roles leaves it out, so it would see every user's rows") -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set scoped_grantees = grantees | select('in', scoped) | list -%}
-    {%- if scoped_grantees and materialized != 'view' and not rs.get('tenant_column') -%}
-        {%- do problems.append(name ~ ": granted to tenant-scoped role(s) " ~ scoped_grantees | join(', ')
-            ~ " but has no meta.row_security.tenant_column, so every tenant's rows would be visible") -%}
+    {%- if scoped_grantees and materialized != 'view' and not scope_column(rs) -%}
+        {%- do problems.append(name ~ ": granted to scoped role(s) " ~ scoped_grantees | join(', ')
+            ~ " but has no meta.row_security.tenant_column (or user_column), so every tenant's rows would be visible") -%}
     {%- endif -%}
+    {%- for role in grantees if rs.get('user_column') and role in var('tenant_scoped_roles') -%}
+        {%- do problems.append(name ~ ": grants select to tenant-scoped role '" ~ role ~ "' but its rows are scoped by user (row_security.user_column)") -%}
+    {%- endfor -%}
+    {%- for role in grantees if rs.get('tenant_column') and role in var('user_scoped_roles') -%}
+        {%- do problems.append(name ~ ": grants select to user-scoped role '" ~ role ~ "' but its rows are scoped by tenant (row_security.tenant_column)") -%}
+    {%- endfor -%}
     {%- for role in (rs.get('windows') or {}).keys() if role not in grantees -%}
         {%- do problems.append(name ~ ": row_security.windows names '" ~ role ~ "', which has no select grant") -%}
     {%- endfor -%}

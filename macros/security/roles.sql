@@ -74,21 +74,17 @@
         end if;
     end
     $ta$;
-    comment on table analytics_security.tenant_logins is
-        'One row per (login, tenant) the login may see, keyed by the login role (its OID). A tenant-scoped login sees only its own rows here; only {{ admin }} writes.';
-    comment on column analytics_security.tenant_logins.login is
-        'The login role (regrole: written and shown as its name, stored as its OID, so a re-created role of the same name is not mapped).';
-    alter table analytics_security.tenant_logins enable row level security;
-    drop policy if exists ta_own_login on analytics_security.tenant_logins;
-    create policy ta_own_login on analytics_security.tenant_logins
-        as permissive for select using (login = to_regrole(current_user::text));
-    drop policy if exists ta_admin on analytics_security.tenant_logins;
-    create policy ta_admin on analytics_security.tenant_logins
-        as permissive for all to {{ adapter.quote(admin) }} using (true) with check (true);
-    revoke all on analytics_security.tenant_logins from public;
-    grant usage on schema analytics_security to {{ role_list(login_map_readers) }};
-    grant select on analytics_security.tenant_logins to {{ role_list(login_map_readers) }};
-    grant select, insert, update, delete on analytics_security.tenant_logins to {{ adapter.quote(admin) }};
+    {{ login_map_access('tenant_logins', 'One row per (login, tenant) the login may see, keyed by the login role (its OID). A tenant-scoped login sees only its own rows here; only ' ~ admin ~ ' writes.', login_map_readers) }}
+
+    {#- The users a user-scoped login may see (spec 003), keyed the same way; user ids are the application's (text). -#}
+    create table if not exists analytics_security.user_logins (
+        login regrole not null,
+        user_id text not null,
+        granted_at timestamptz not null default now(),
+        granted_by name not null default current_user,
+        primary key (login, user_id)
+    );
+    {{ login_map_access('user_logins', 'One row per (login, user) whose rows the login may see (spec 003: user-scoped analytics), keyed by the login role (its OID). A user-scoped login sees only its own rows here; only ' ~ admin ~ ' writes.', login_map_readers) }}
 
     alter default privileges revoke execute on functions from public;
     alter default privileges revoke usage on types from public;
@@ -97,4 +93,24 @@
 {#- Grants on Spark: a local session has no authorization, so the models' `grants:` (PostgreSQL roles) are not
     applied; a Databricks deployment uses Unity Catalog grants instead (README, "Running on Spark"). -#}
 {% macro spark__apply_grants(relation, grant_config, should_revoke=True) -%}
+{%- endmacro %}
+
+{#- Comments, row security and grants of a login map (analytics_security.<table>): each login reads only its own
+    rows, the admin role writes them, nobody else touches them. -#}
+{% macro login_map_access(table, comment, readers) -%}
+    {%- set admin = var('analytics_admin_role') -%}
+    comment on table analytics_security.{{ table }} is '{{ comment | replace("'", "''") }}';
+    comment on column analytics_security.{{ table }}.login is
+        'The login role (regrole: written and shown as its name, stored as its OID, so a re-created role of the same name is not mapped).';
+    alter table analytics_security.{{ table }} enable row level security;
+    drop policy if exists ta_own_login on analytics_security.{{ table }};
+    create policy ta_own_login on analytics_security.{{ table }}
+        as permissive for select using (login = to_regrole(current_user::text));
+    drop policy if exists ta_admin on analytics_security.{{ table }};
+    create policy ta_admin on analytics_security.{{ table }}
+        as permissive for all to {{ adapter.quote(admin) }} using (true) with check (true);
+    revoke all on analytics_security.{{ table }} from public;
+    grant usage on schema analytics_security to {{ role_list(readers) }};
+    grant select on analytics_security.{{ table }} to {{ role_list(readers) }};
+    grant select, insert, update, delete on analytics_security.{{ table }} to {{ adapter.quote(admin) }};
 {%- endmacro %}

@@ -32,9 +32,9 @@
         {%- endif -%}
     {%- else -%}
         {{ drop_project_policies(relation) }};
-        {%- if rs.get('tenant_column') %}
+        {%- if scope_column(rs) %}
         alter table {{ relation }} enable row level security;
-        {{ hide_tenant_volumes(relation, rs['tenant_column']) }};
+        {{ hide_tenant_volumes(relation, scope_column(rs)) }};
         {%- for role in grantees %}
         create policy {{ adapter.quote('ta_select_' ~ role) }} on {{ relation }}
             as permissive for select to {{ adapter.quote(role) }}
@@ -66,7 +66,7 @@
         {%- set scoped = grantees | select('in', scoped_roles(config)) | list %}
         {%- if scoped %}
         grant usage on schema analytics_security to {{ role_list(scoped) }};
-        grant select on analytics_security.tenant_logins to {{ role_list(scoped) }};
+        grant select on analytics_security.tenant_logins, analytics_security.user_logins to {{ role_list(scoped) }};
         {%- endif %}
         {{ row_security_statements(relation, 'table', config) }}
     {%- endset -%}
@@ -74,11 +74,13 @@
     {%- do log("access configuration applied to " ~ relation, info=true) -%}
 {%- endmacro %}
 
-{#- The rows `role` may see of a model with row_security `rs`: its own tenants' rows if it is scoped, the
-    last N days if it has a window, otherwise all. -#}
+{#- The rows `role` may see of a model with row_security `rs`: its own tenants' (or, with user_column, its own
+    user's) rows if it is scoped, the last N days if it has a window, otherwise all. -#}
 {% macro row_predicate(role, rs, scoped) -%}
     {%- set conditions = [] -%}
-    {%- if role in scoped -%}
+    {%- if role in scoped and rs.get('user_column') -%}
+        {%- do conditions.append(user_identity_predicate(rs['user_column'])) -%}
+    {%- elif role in scoped -%}
         {%- do conditions.append(tenant_identity_predicate(rs['tenant_column'])) -%}
     {%- endif -%}
     {%- set window = (rs.get('windows') or {}).get(role) -%}
@@ -120,6 +122,26 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#-
+    Who the querying role is, as a user (spec 003: "all analytics are user-scoped"), chosen by the same
+    var('tenant_identity_source'):
+      login_mapping: the users mapped to the login in analytics_security.user_logins (keyed by the role's OID),
+          which only admins write (orchestration/security.py add_user_login; `tenant-analytics user-login`);
+      jwt_claims: the claim var('jwt_user_claim') (default sub: the JWT's subject, as Supabase and PostgREST set
+          it) of request.jwt.claims, set per request by a trusted service that switched to a user-scoped role.
+-#}
+{% macro user_identity_predicate(column) -%}
+    {%- set source = var('tenant_identity_source') -%}
+    {%- if source == 'login_mapping' -%}
+        {{ column }} = any(array(
+            select m.user_id from analytics_security.user_logins as m where m.login = to_regrole(current_user::text)))
+    {%- elif source == 'jwt_claims' -%}
+        {{ column }} = (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> '{{ var('jwt_user_claim') }}')
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("vars.tenant_identity_source must be 'login_mapping' or 'jwt_claims', got '" ~ source ~ "'") }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro drop_project_policies(relation) -%}
     do $ta$
     declare p record;
@@ -140,7 +162,8 @@
     other tenants' volumes: identifier (uuid) columns of a row-secured table keep no statistics. And a scan
     that fetched other tenants' rows by the caller's own predicate before the policy removed them would count
     them in EXPLAIN ANALYZE: an index on the tenant column lets the policy's `= any(array(...))` be the index
-    condition, so a tenant's scans start from its own rows.
+    condition, so a tenant's scans start from its own rows. A user-scoped table (user_column, text ids) hides its
+    user column's statistics the same way: pg_stats would otherwise list other users' ids.
 -#}
 {% macro hide_tenant_volumes(relation, tenant_column) -%}
     do $ta$
@@ -149,7 +172,7 @@
         for a in
             select attname from pg_attribute
             where attrelid = '{{ relation }}'::regclass and attnum > 0 and not attisdropped
-              and atttypid = 'uuid'::regtype and coalesce(attstattarget, -1) <> 0
+              and (atttypid = 'uuid'::regtype or attname = '{{ tenant_column }}') and coalesce(attstattarget, -1) <> 0
         loop
             execute format('alter table {{ relation }} alter column %I set statistics 0', a.attname);
         end loop;

@@ -29,6 +29,8 @@ select
     case when not never_renders then row_number() over (partition by never_renders order by n) end as render_rank
 from users;
 
+-- Clients, as browsers and tools send them: desktop and mobile browsers, tablets, an Android WebView, a crawler
+-- and a script (staging reduces each to browser family, OS family and device class; the raw strings never pass it).
 create temporary table sample_agents (k int, agent text) on commit drop;
 insert into sample_agents values
     (0, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'),
@@ -36,7 +38,17 @@ insert into sample_agents values
     (2, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1'),
     (3, 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0'),
     (4, 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36'),
-    (5, 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1');
+    (5, 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1'),
+    (6, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68'),
+    (7, 'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'),
+    (8, 'Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36'),
+    (9, 'Mozilla/5.0 (Android 14; Mobile; rv:127.0) Gecko/127.0 Firefox/127.0'),
+    (10, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 OPR/111.0.0.0'),
+    (11, 'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'),
+    (12, 'Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230901.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36'),
+    (13, 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'),
+    (14, 'python-requests/2.32.3'),
+    (15, 'Mozilla/5.0 (Linux; Android 11; KFTRWI) AppleWebKit/537.36 (KHTML, like Gecko) Silk/126.3.1 like Chrome/126.0.6478.71 Safari/537.36');
 
 create temporary table sample_renders on commit drop as
 with draws as (
@@ -93,7 +105,7 @@ select
     end as seconds,
     a.agent
 from shaped as s
-inner join sample_agents as a on a.k = (s.i % 6)::int;
+inner join sample_agents as a on a.k = (s.i % 16)::int;
 
 insert into {schema}.renders (id, user_id, type, status, quality, platform, metadata, credits_cost, processing_time,
                               created_at, updated_at)
@@ -190,15 +202,19 @@ select case when k = 1 then null else md5('credit:{seed}:unplaced:' || k)::uuid 
 from generate_series(1, 3) as k;
 
 -- Account activity: a sign-up per user, a login before one render in three (and a logout after half of those), a
--- render event per render, a credit_purchase per purchase. IPs and user agents are the client's.
+-- render event per render, a credit_purchase per purchase. IPs and user agents are the client's (a few events have
+-- none).
 insert into {schema}.account_activity (id, user_id, event_type, ip_address, user_agent, created_at)
 select md5('activity:{seed}:signup:' || n)::uuid, user_id,
        case when n % 97 = 0 then 'Signup' else 'signup' end,                                  -- cased
-       '10.' || (n % 250) || '.' || (n / 250 % 250) || '.' || (n % 200), null, signup_at
+       '10.' || (n % 250) || '.' || (n / 250 % 250) || '.' || (n % 200),
+       (select agent from sample_agents where k = n % 16), signup_at
 from sample_users
 union all
 select md5('activity:{seed}:' || kind || ':' || i)::uuid,
-       case when r_mess between 0.030 and 0.031 then null else user_id end,
+       case when r_mess between 0.030 and 0.031 then null
+            when r_mess between 0.019 and 0.020 then user_id || '@example.com'                  -- as the render
+            else user_id end,
        case when kind = 'login' and r_mess between 0.031 and 0.033 then 'password_reset'       -- unknown event
             else kind end,
        case when i % 5 = 0 then '2001:db8:' || to_hex((i % 65536)::int) || '::' || to_hex((i % 4096)::int)
@@ -213,9 +229,20 @@ cross join (values ('login'), ('logout'), ('render')) as kinds (kind)
 where kind = 'render' or (kind = 'login' and i % 3 = 0) or (kind = 'logout' and i % 6 = 0)
 union all
 select md5('activity:{seed}:purchase:' || id)::uuid, user_id, 'credit_purchase', '10.9.9.' || (abs(hashtext(id::text)) % 250),
-       null, created_at
+       (select agent from sample_agents where k = abs(hashtext(id::text)) % 16), created_at
 from {schema}.credit_transactions
 where reference_type = 'purchase';
+
+-- Re-delivered account events (the same row again), and events nothing can place: without an id or a time.
+insert into {schema}.account_activity
+select * from {schema}.account_activity where pg_temp.rnd(hashtext(id::text), 24) < 0.002;
+
+insert into {schema}.account_activity (id, user_id, event_type, ip_address, user_agent, created_at)
+select case when j = 1 then null else md5('activity:{seed}:unplaced:' || j)::uuid end,
+       (select user_id from sample_users where n = 1), 'login', '10.1.1.1',
+       (select agent from sample_agents where k = 0),
+       case when j = 2 then null else {anchor}::timestamptz - interval '3 days' end
+from generate_series(1, 2) as j;
 
 -- Plugin API keys: each plugin user has one to three, created after sign-up; the last used time is the user's
 -- newest plugin render; one key in five is revoked. Messy: a revoked key still marked active, a use before creation.
@@ -237,3 +264,17 @@ from sample_users as u
 left join last_plugin_render as r on u.user_id = r.user_id
 cross join generate_series(1, 3) as k
 where u.is_plugin_user and k <= 1 + u.n % 3;
+
+-- Keys nothing can place (without an id, without an owner), one whose owner id is an email, one revoked but still
+-- marked active, and a key row delivered twice.
+insert into {schema}.plugin_api_keys (id, user_id, name, is_active, last_used_at, created_at, revoked_at)
+select case when j = 1 then null else md5('key:{seed}:odd:' || j)::uuid end,
+       case when j = 2 then null when j = 3 then user_id || '@example.com' else user_id end,
+       'odd key ' || j, true, {anchor}::timestamptz - interval '1 day', signup_at + interval '2 hours',
+       case when j = 4 then {anchor}::timestamptz - interval '12 hours' end
+from sample_users
+cross join generate_series(1, 4) as j
+where n = 20;
+
+insert into {schema}.plugin_api_keys
+select * from {schema}.plugin_api_keys where id is not null order by id limit 1;

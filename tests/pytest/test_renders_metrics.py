@@ -1,7 +1,9 @@
-"""Spec 003 (issue 25, in progress: the domain is off unless TA_RENDERS_ENABLED=true): usage_tracking and the
-renders data-quality counts equal an independent computation over the raw rows, after a first build, after the
-changes a day brings (renders finishing in place, late renders, re-deliveries, a new day) run incrementally, and
-after a --full-refresh. The domain is built alone, on a database laid out for spec 003 only."""
+"""Spec 003 (issue 25, in progress: the domain is off unless TA_RENDERS_ENABLED=true): usage_tracking, the render,
+credit and user activity statistics and the renders data-quality counts equal an independent computation over the raw
+rows, after a first build, after the changes a day brings (renders finishing in place, late renders and account
+events, re-deliveries, a new day) run incrementally, and after a --full-refresh. The user agents are classified as the
+ua-parser and user-agents libraries classify them, on the sample's clients and a corpus of real ones. The domain is
+built alone, on a database laid out for spec 003 only."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import re
 from collections import Counter
 
 import pytest
+import user_agents
 from conftest import ANCHOR, Dbt, execute, fetch, fresh_database
 
 from orchestration.sample_data import RENDERS, SampleSpec, load_sample_data
@@ -23,13 +26,77 @@ SPEC = SampleSpec(seed=9, tenants=30, renders=20_000, days=40, anchor=ANCHOR)
 TYPES, STATUSES = {"image", "video"}, {"pending", "processing", "completed", "failed"}
 QUALITIES, PLATFORMS = {"standard", "high", "ultra"}, {"render", "tools", "canvas"}
 DIRECTIONS, REFERENCES = {"debit", "credit"}, {"render", "refund", "purchase", "subscription", "bonus"}
+ACCOUNT_EVENTS = {"signup", "login", "render", "credit_purchase", "logout"}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
+# Real clients beyond the sample's: browsers on every kind of device, in-app browsers, old phones, crawlers, tools,
+# consoles and TVs, a user agent in capitals, empty ones and one carrying an email.
+USER_AGENT_CORPUS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68",
+    "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Vivaldi/6.8.3381.46",
+    "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+    "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/127.0 Mobile/15E148 Safari/605.1.15",
+    "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (iPod touch; CPU iPhone OS 12_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.1.2 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 12; Lenovo TB-J606F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/115.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Android 14; Tablet; rv:127.0) Gecko/127.0 Firefox/127.0",
+    "Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 10; SM-G973F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36 EdgA/126.0.2592.80",
+    "Mozilla/5.0 (Linux; U; Android 4.0.3; en-us; KFTT Build/IML74K) AppleWebKit/537.36 (KHTML, like Gecko) Silk/3.68 like Chrome/39.0.2171.93 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230901.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230901.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/470.0.0.35.91;]",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 338.0.3.18.91 (iPhone14,2; iOS 17_5; en_US; en; scale=3.00; 1170x2532; 621155217)",
+    "Opera/9.80 (J2ME/MIDP; Opera Mini/9.80 (S60; SymbOS; Opera Mobi/23.348; U; en) Presto/2.5.25 Version/10.54",
+    "Mozilla/5.0 (Mobile; Windows Phone 8.1; Android 4.0; ARM; Trident/7.0; Touch; rv:11.0; IEMobile/11.0; NOKIA; Lumia 635) like iPhone OS 7_0_3 Mac OS X AppleWebKit/537 (KHTML, like Gecko) Mobile Safari/537",
+    "Mozilla/5.0 (BlackBerry; U; BlackBerry 9900; en) AppleWebKit/534.11+ (KHTML, like Gecko) Version/7.1.0.346 Mobile Safari/534.11+",
+    "Mozilla/5.0 (PlayStation Vita 3.61) AppleWebKit/537.73 (KHTML, like Gecko) Silk/3.2",
+    "Mozilla/5.0 (Linux; U; Android 8.1.0; en-US; Nexus 6P Build/OPM7.190605.005) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/57.0.2987.108 UCBrowser/12.11.1.1197 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 YaBrowser/24.6.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) figma-desktop/124.1.2 Chrome/124.0.6367.243 Electron/30.1.2 Safari/537.36",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)",
+    "curl/8.8.0",
+    "python-requests/2.32.3",
+    "PostmanRuntime/7.39.0",
+    "okhttp/4.12.0",
+    "Dalvik/2.1.0 (Linux; U; Android 14; Pixel 8 Build/AP2A.240605.024)",
+    "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36",
+    "Mozilla/5.0 (Nintendo Switch; WifiWebAuthApplet) AppleWebKit/606.4 (KHTML, like Gecko) NF/6.0.1.15.4 NintendoBrowser/5.1.0.20393",
+    "Mozilla/5.0 (X11; Linux armv7l) AppleWebKit/537.36 (KHTML, like Gecko) Raspbian Chromium/78.0.3904.108 Chrome/78.0.3904.108 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 OPR/111.0.0.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:127.0) Gecko/20100101 Thunderbird/127.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) GSA/321.0.649730598 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 11; KFTRWI) AppleWebKit/537.36 (KHTML, like Gecko) Silk/126.3.1 like Chrome/126.0.6478.71 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 9; SHIELD Android TV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 13; moto g play - 2023) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; U; Android 2.3.6; es-us; GT-S5360L Build/GINGERBREAD) AppleWebKit/533.1 (KHTML, like Gecko) Version/4.0 Mobile Safari/533.1",
+    "Mozilla/5.0 (Series40; NokiaX2-02/10.90; Profile/MIDP-2.1 Configuration/CLDC-1.1) Gecko/20100401 S40OviBrowser/1.0.2.26.11",
+    "MOZILLA/5.0 (WINDOWS NT 10.0; WIN64; X64) APPLEWEBKIT/537.36 (KHTML, LIKE GECKO) CHROME/126.0.0.0 SAFARI/537.36",
+    "",
+    "-",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 (user jane.doe@example.com)",
+]
 
 
 @pytest.fixture(scope="module")
 def renders_db(warehouse):
     settings = fresh_database(warehouse, "renders_check")
     load_sample_data(settings, SCHEMA, SPEC, force=True, log=lambda _m: None, domain=RENDERS)
+    # One login per corpus client, so the classification meets every one of them.
+    execute(settings, f"""
+        insert into {SCHEMA}.account_activity (id, user_id, event_type, ip_address, user_agent, created_at)
+        select md5('corpus:' || agent)::uuid, 'usr_corpus', 'login', '192.0.2.1', agent,
+               %(anchor)s::timestamptz - interval '5 days'
+        from unnest(%(agents)s::text[]) as agent""", {"anchor": ANCHOR, "agents": USER_AGENT_CORPUS})
     grant_raw_read(settings, SCHEMA)
     dbt = Dbt(settings, ())  # every finished domain off: a database laid out for spec 003 alone
     dbt.env["TA_RENDERS_ENABLED"] = "true"
@@ -208,10 +275,205 @@ def reference_credit_quality(rows: list[dict]) -> dict:
     return dict(counts)
 
 
+def reference_api_usage(rows: list[dict]) -> dict:
+    """(user, day, source platform) -> API calls: renders staging keeps whose sourcePlatform is the API or a plugin."""
+    calls: Counter = Counter()
+    for render in newest_versions(rows).values():
+        if render["user_id"] is None or render["created_at"] is None or not render["finite"]:
+            continue
+        platform = source_platform(render) or ""
+        if platform == "api" or "plugin" in platform:
+            calls[(user_key(render["user_id"]), render["created_at"].astimezone(dt.timezone.utc).date(), platform)] += 1
+    return dict(calls)
+
+
+def mart_api_usage(settings) -> dict:
+    return {(r["user_id"], r["date"], r["source_platform"]): r["api_calls"]
+            for r in fetch(settings, "select * from marts.api_usage_daily")}
+
+
+def raw_keys(settings) -> list[dict]:
+    return fetch(settings, f"select id, user_id, is_active, last_used_at, created_at, revoked_at "
+                           f"from {SCHEMA}.plugin_api_keys")
+
+
+def reference_keys(rows: list[dict]) -> dict:
+    """key id -> (owner, active, last use) for the keys with an id and an owner: active when marked so and not
+    revoked; a last use before the key existed is no use."""
+    keys = {}
+    for row in rows:
+        if row["id"] is None or row["user_id"] is None:
+            continue
+        used = row["last_used_at"]
+        if used is not None and row["created_at"] is not None and used < row["created_at"]:
+            used = None
+        keys[row["id"]] = (user_key(row["user_id"]), bool(row["is_active"]) and row["revoked_at"] is None, used)
+    return keys
+
+
+def mart_keys(settings) -> dict:
+    return {r["key_id"]: (r["user_id"], r["is_active"], r["last_used_at"])
+            for r in fetch(settings, "select * from marts.plugin_api_keys_current")}
+
+
+def reference_key_quality(rows: list[dict]) -> dict:
+    with_id = [r for r in rows if r["id"] is not None]
+    return {
+        "missing_key_id": len(rows) - len(with_id),
+        "older_key_version": len(with_id) - len({r["id"] for r in with_id}),
+        "missing_user_id": sum(r["user_id"] is None for r in rows),
+        "revoked_but_active": sum(bool(r["is_active"]) and r["revoked_at"] is not None for r in rows),
+        "used_before_created": sum(r["last_used_at"] is not None and r["created_at"] is not None
+                                   and r["last_used_at"] < r["created_at"] for r in rows),
+        "personal_data_in_user_id": sum(bool(r["user_id"] and EMAIL.search(r["user_id"])) for r in rows),
+    }
+
+
+def reference_summary(settings, first: dt.date, last: dt.date, per_user: bool = True) -> dict:
+    """user (or 'all') -> spec 003's summary numbers over [first, last], from the raw rows (the references above)."""
+    days = (last - first).days + 1
+    numbers: dict = {}
+
+    def add(user, name, value):
+        key = user if per_user else "all"
+        numbers.setdefault(key, Counter())[name] += value
+
+    for (user, day, _, status, _, _), (count, seconds, timed) in reference_render_stats(raw_renders(settings)).items():
+        if first <= day <= last:
+            add(user, "renders_created", count)
+            add(user, "completed_renders", count if status == "completed" else 0)
+            add(user, "failed_renders", count if status == "failed" else 0)
+            add(user, "seconds", seconds)
+            add(user, "timed", timed)
+    for (user, day, direction_, _), (_, credits) in reference_credit_stats(raw_transactions(settings)).items():
+        if first <= day <= last:
+            add(user, "credits_spent" if direction_ == "debit" else "credits_earned", credits)
+    for (user, day, _), calls in reference_api_usage(raw_renders(settings)).items():
+        if first <= day <= last:
+            add(user, "api_calls", calls)
+    for user, active, used in reference_keys(raw_keys(settings)).values():
+        if active and used is not None and first <= used.astimezone(dt.timezone.utc).date() <= last:
+            add(user, "active_api_keys", 1)
+    for (user, day, event, _, _), n in reference_user_activity(raw_activity(settings)).items():
+        if first <= day <= last and event in ("login", "signup"):
+            add(user, event + "s", n)
+    if not per_user:
+        numbers.setdefault("all", Counter())
+    summary = {}
+    for user, c in numbers.items():
+        finished = c["completed_renders"] + c["failed_renders"]
+        summary[user] = {
+            "renders_created": c["renders_created"], "completed_renders": c["completed_renders"],
+            "failed_renders": c["failed_renders"],
+            "success_rate_pct": 100.0 * c["completed_renders"] / finished if finished else None,
+            "avg_processing_seconds": c["seconds"] / c["timed"] if c["timed"] else None,
+            "credits_spent": c["credits_spent"], "credits_earned": c["credits_earned"],
+            "net_credit_balance": c["credits_earned"] - c["credits_spent"],
+            "avg_credits_spent_per_day": c["credits_spent"] / days, "api_calls": c["api_calls"],
+            "avg_api_calls_per_day": c["api_calls"] / days, "active_api_keys": c["active_api_keys"],
+            "logins": c["logins"], "signups": c["signups"]}
+    return summary
+
+
+def close(a, b) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-9 * max(1, abs(b)))
+
+
+def reference_month_comparison(settings, as_of: dt.datetime) -> dict:
+    """(user, metric) -> (this month, last month, change, change %) at as_of."""
+    day = as_of.astimezone(dt.timezone.utc).date()
+    this_start = day.replace(day=1)
+    last_end = this_start - dt.timedelta(days=1)
+    this, last = reference_summary(settings, this_start, day), reference_summary(settings, last_end.replace(day=1), last_end)
+    ratios = {"success_rate_pct", "avg_processing_seconds"}
+    rows = {}
+    for user in set(this) | set(last):
+        for metric in next(iter((this or last).values())):
+            zero = None if metric in ratios else 0
+            t = this.get(user, {}).get(metric, zero)
+            l_ = last.get(user, {}).get(metric, zero)
+            change = None if t is None or l_ is None else t - l_
+            rows[(user, metric)] = (t, l_, change, 100.0 * change / l_ if change is not None and l_ else None)
+    return rows
+
+
+def mart_month_comparison(settings) -> dict:
+    return {(r["user_id"], r["metric"]): (r["this_month"], r["last_month"], r["change"], r["change_pct"])
+            for r in fetch(settings, "select * from marts.user_month_comparison")}
+
+
+def assert_same_numbers(actual: dict, expected: dict) -> None:
+    assert set(actual) == set(expected)
+    wrong = {k: (actual[k], expected[k]) for k in expected
+             if not all(close(a, b) for a, b in zip(actual[k], expected[k]))}
+    assert not wrong, list(wrong.items())[:5]
+
+
+def client(user_agent: str | None) -> tuple[str, str, str] | None:
+    """(browser family, OS family, device class) as the ua-parser and user-agents libraries read a user agent: the
+    device class is the first of is_bot, is_tablet, is_mobile, is_pc that holds."""
+    if user_agent is None:
+        return None
+    parsed = user_agents.parse(user_agent)
+    device = ("bot" if parsed.is_bot else "tablet" if parsed.is_tablet else "mobile" if parsed.is_mobile
+              else "desktop" if parsed.is_pc else "other")
+    return parsed.browser.family, parsed.os.family, device
+
+
+def raw_activity(settings) -> list[dict]:
+    return fetch(settings, f"""
+        select id, user_id, event_type, user_agent, created_at, isfinite(created_at) as finite
+        from {SCHEMA}.account_activity""")
+
+
+def reference_user_activity(rows: list[dict]) -> dict:
+    """(user, day, event type, device class, browser family) -> events, over the account events staging keeps (one
+    per id: re-deliveries are the same row again)."""
+    activity: Counter = Counter()
+    seen: set = set()
+    for row in rows:
+        if row["id"] is None or row["id"] in seen:
+            continue
+        seen.add(row["id"])
+        if row["user_id"] is None or row["created_at"] is None or not row["finite"]:
+            continue
+        browser, _, device = client(row["user_agent"]) or ("unknown", None, "unknown")
+        activity[(user_key(row["user_id"]), row["created_at"].astimezone(dt.timezone.utc).date(),
+                  choice(row["event_type"], ACCOUNT_EVENTS)[0], device, browser)] += 1
+    return dict(activity)
+
+
+def mart_user_activity(settings) -> dict:
+    return {(r["user_id"], r["date"], r["event_type"], r["device_class"], r["browser_family"]): r["events"]
+            for r in fetch(settings, "select * from marts.user_activity_daily")}
+
+
+def reference_activity_quality(rows: list[dict]) -> dict:
+    counts = row_rules(rows, "missing_activity_id", "duplicate_activity_delivery")
+    for row in rows:
+        event_type, recased = choice(row["event_type"], ACCOUNT_EVENTS)
+        counts["unknown_event_type"] += event_type == "unknown"
+        counts["event_type_recased"] += recased
+        counts["missing_user_agent"] += row["user_agent"] is None
+    return dict(counts)
+
+
 def all_quality(settings) -> dict:
     return {**{("renders", rule): n for rule, n in reference_quality(raw_renders(settings)).items()},
             **{("credit_transactions", rule): n
-               for rule, n in reference_credit_quality(raw_transactions(settings)).items()}}
+               for rule, n in reference_credit_quality(raw_transactions(settings)).items()},
+            **{("account_activity", rule): n
+               for rule, n in reference_activity_quality(raw_activity(settings)).items()},
+            **{("plugin_api_keys", rule): n for rule, n in reference_key_quality(raw_keys(settings)).items()}}
+
+
+def classified_user_agents(settings) -> dict:
+    """Every distinct raw user agent -> (browser family, OS family, device class) as staging classified it."""
+    rows = fetch(settings, f"""
+        select agents.user_agent, classes.browser_family, classes.os_family, classes.device_class
+        from (select distinct user_agent from {SCHEMA}.account_activity where user_agent is not null) as agents
+        left join staging.base_renders__user_agents as classes on md5(agents.user_agent) = classes.user_agent_key""")
+    return {r["user_agent"]: (r["browser_family"], r["os_family"], r["device_class"]) for r in rows}
 
 
 def mart_quality(settings) -> dict:
@@ -238,6 +500,91 @@ def test_credit_stats_equal_the_raw_transactions(renders_db):
     stats = mart_credit_stats(settings)
     assert stats == reference_credit_stats(raw_transactions(settings))
     assert {key[3] for key in stats} == REFERENCES | {"other"}
+
+
+def test_user_agents_are_classified_as_the_libraries_classify_them(renders_db):
+    """uap-core's parsers run in PostgreSQL (seeds/user_agent_parsers.csv) and the device class rules
+    (macro user_agent_device_class) give every client of the sample and of the corpus what ua-parser and user-agents
+    give it in Python."""
+    settings, _ = renders_db
+    classified = classified_user_agents(settings)
+    assert set(USER_AGENT_CORPUS) <= set(classified)
+    expected = {agent: client(agent) for agent in classified}
+    assert classified == expected
+    assert {device for _, _, device in expected.values()} == {"bot", "tablet", "mobile", "desktop", "other"}
+
+
+def test_user_activity_equals_the_raw_account_events(renders_db):
+    settings, _ = renders_db
+    activity = mart_user_activity(settings)
+    assert activity == reference_user_activity(raw_activity(settings))
+    assert {key[2] for key in activity} == ACCOUNT_EVENTS | {"unknown"}
+    assert {key[3] for key in activity} >= {"desktop", "mobile", "tablet", "bot", "other", "unknown"}
+
+
+def test_api_usage_equals_the_raw_renders_and_adds_up_to_usage_tracking(renders_db):
+    settings, _ = renders_db
+    calls = mart_api_usage(settings)
+    assert calls == reference_api_usage(raw_renders(settings))
+    assert {key[2] for key in calls} >= {"api", "figma-plugin", "photoshop-plugin", "blender-plugin"}
+    per_day: Counter = Counter()
+    for (user, day, _), n in calls.items():
+        per_day[(user, day)] += n
+    assert {key: n for key, n in per_day.items()} == {
+        key: api for key, (_, _, api) in mart_usage(settings).items() if api}
+
+
+def test_plugin_keys_equal_the_raw_keys(renders_db):
+    settings, _ = renders_db
+    keys = mart_keys(settings)
+    assert keys == reference_keys(raw_keys(settings))
+    assert {active for _, active, _ in keys.values()} == {True, False}
+
+
+def test_this_month_against_last_month_equals_the_raw_rows(renders_db):
+    settings, _ = renders_db
+    comparison = mart_month_comparison(settings)
+    assert_same_numbers(comparison, reference_month_comparison(settings, ANCHOR))
+    # At the sample's end (00:00 on June 1st) this month has no renders yet; the incremental test below has both.
+    assert sum(last for (_, metric), (_, last, _, _) in comparison.items() if metric == "renders_created") > 1000
+
+
+def test_server_actions_answer_spec_003s_numbers_for_a_date_range(renders_db):
+    """get_analytics_data and its three tabs, called by the superuser here (every user's numbers; test_security calls
+    them as user logins), against the raw rows."""
+    settings, _ = renders_db
+    first, last = dt.date(2026, 5, 1), dt.date(2026, 5, 31)
+    expected = reference_summary(settings, first, last, per_user=False)["all"]
+    data = fetch(settings, "select public.get_analytics_data(%s, %s) as d", (first, last))[0]["d"]
+    renders, credits, api = data["renderStats"], data["creditStats"], data["apiUsageStats"]
+    assert (renders["total"], renders["completed"], renders["failed"]) == (
+        expected["renders_created"], expected["completed_renders"], expected["failed_renders"])
+    assert close(renders["successRate"], expected["success_rate_pct"])
+    assert close(renders["avgProcessingTime"], expected["avg_processing_seconds"])
+    assert sum(renders["byType"].values()) == sum(renders["byPlatform"].values()) == expected["renders_created"]
+    assert (credits["totalSpent"], credits["totalEarned"], credits["netBalance"]) == (
+        expected["credits_spent"], expected["credits_earned"], expected["net_credit_balance"])
+    assert close(credits["averagePerDay"], expected["credits_spent"] / 31)
+    assert sum(d["spent"] for d in credits["daily"]) == expected["credits_spent"]
+    assert (api["totalCalls"], api["activeKeys"]) == (expected["api_calls"], expected["active_api_keys"])
+    assert sum(api["byPlatform"].values()) == sum(d["calls"] for d in api["daily"]) == expected["api_calls"]
+    assert (data["userActivity"]["logins"], data["userActivity"]["signups"]) == (expected["logins"], expected["signups"])
+    assert sum(d["renders"] for d in data["dailyUsage"]) == expected["renders_created"]
+    assert len(data["dailyUsage"]) == 31
+    empty = fetch(settings, "select public.get_render_stats('1990-01-01', '1990-01-31') as d")[0]["d"]
+    assert empty["total"] == 0 and empty["successRate"] is None and empty["byType"] == {}
+
+
+def test_no_ip_address_or_user_agent_passes_staging(renders_db):
+    """Issue 25: staging drops the IP and reduces the user agent; no model a reader gets (staging views, marts) has
+    either, and no built table holds a raw user agent."""
+    settings, _ = renders_db
+    columns = fetch(settings, """
+        select table_schema, table_name, column_name from information_schema.columns
+        where table_schema in ('staging', 'intermediate', 'marts') and table_name ~ 'renders|activity|user_agent'
+          and column_name in ('ip', 'ip_address', 'ip_prefix', 'user_agent')""")
+    assert columns == [{"table_schema": "staging", "table_name": "base_renders__account_activity_versions",
+                        "column_name": "user_agent"}], columns
 
 
 def test_data_quality_counts_every_messy_row(renders_db):
@@ -278,12 +625,48 @@ def test_a_days_changes_apply_incrementally_and_equal_a_full_refresh(renders_db)
         from {SCHEMA}.renders
         where created_at > %(anchor)s::timestamptz - interval '1 day' and created_at <= %(anchor)s""",
             {"anchor": ANCHOR})
+    # Account events (appended: their time is their change time, so a late one is read within the lookback): logins
+    # landing late for the day before from a client never seen before (classified by the incremental run), re-deliveries of the last two days' events and a new day's events.
+    execute(settings, f"""
+        insert into {SCHEMA}.account_activity (id, user_id, event_type, ip_address, user_agent, created_at)
+        select md5('late login:' || id)::uuid, user_id, 'login', '198.51.100.7',
+               'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36',
+               created_at - interval '30 hours'
+        from {SCHEMA}.account_activity
+        where created_at > %(anchor)s::timestamptz - interval '1 day' and abs(hashtext(id::text)) %% 30 = 0""",
+            {"anchor": ANCHOR})
+    execute(settings, f"""
+        insert into {SCHEMA}.account_activity select * from {SCHEMA}.account_activity
+        where created_at > %(anchor)s::timestamptz - interval '2 days' and abs(hashtext(id::text)) %% 50 = 1""",
+            {"anchor": ANCHOR})
+    execute(settings, f"""
+        insert into {SCHEMA}.account_activity (id, user_id, event_type, ip_address, user_agent, created_at)
+        select md5('new day:' || id)::uuid, user_id, event_type, ip_address, user_agent, created_at + interval '1 day'
+        from {SCHEMA}.account_activity
+        where created_at > %(anchor)s::timestamptz - interval '1 day' and created_at <= %(anchor)s""",
+            {"anchor": ANCHOR})
+    # Keys change in place: one revoked, the others used again.
+    execute(settings, f"""
+        update {SCHEMA}.plugin_api_keys set is_active = false, revoked_at = %(changed)s
+        where id = (select min(id::text)::uuid from {SCHEMA}.plugin_api_keys where revoked_at is null)""",
+            {"changed": changed})
+    execute(settings, f"update {SCHEMA}.plugin_api_keys set last_used_at = %(changed)s where revoked_at is null",
+            {"changed": changed})
     later = (changed + dt.timedelta(days=1)).isoformat()
     dbt("build", "--select", "tag:renders", as_of=later)
     rows = raw_renders(settings)
-    incremental = mart_usage(settings), mart_render_stats(settings), mart_credit_stats(settings)
+    incremental = (mart_usage(settings), mart_render_stats(settings), mart_credit_stats(settings),
+                   mart_user_activity(settings), mart_api_usage(settings), mart_keys(settings))
     assert incremental == (reference_usage(rows), reference_render_stats(rows),
-                           reference_credit_stats(raw_transactions(settings)))
+                           reference_credit_stats(raw_transactions(settings)),
+                           reference_user_activity(raw_activity(settings)), reference_api_usage(rows),
+                           reference_keys(raw_keys(settings)))
     assert mart_quality(settings) == all_quality(settings)
+    classified = classified_user_agents(settings)
+    assert classified == {agent: client(agent) for agent in classified}
+    comparison = mart_month_comparison(settings)
+    assert_same_numbers(comparison, reference_month_comparison(settings, dt.datetime.fromisoformat(later)))
+    assert any(this and last for (_, metric), (this, last, _, _) in comparison.items() if metric == "renders_created")
     dbt("build", "--select", "tag:renders", "--full-refresh", as_of=later)
-    assert (mart_usage(settings), mart_render_stats(settings), mart_credit_stats(settings)) == incremental
+    assert (mart_usage(settings), mart_render_stats(settings), mart_credit_stats(settings),
+            mart_user_activity(settings), mart_api_usage(settings), mart_keys(settings)) == incremental

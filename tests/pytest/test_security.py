@@ -701,3 +701,217 @@ def test_public_views_stay_answerable_during_builds(secured, dbt):
     assert not errors, errors[:10]
     assert reads["bi_login"] > 10 * len(views) and reads["tenant_a"] > 10 * len(tenant_views), reads
     assert_sees_only(s, "tenant_a", a)
+
+
+# ---- User-scoped analytics (spec 003: "all analytics are user-scoped") ---------------------------------------------
+# The same attacks as above, by two user logins, an unmapped one, a BI and an admin login, on a database laid out for
+# spec 003 alone (the domain is built behind TA_RENDERS_ENABLED while issue 25 is open).
+
+USER_ROLE, RENDERS_SCHEMA = "analytics_user", "raw_renders"
+
+
+@pytest.fixture(scope="module")
+def users_secured(warehouse):
+    from conftest import ANCHOR, Dbt, fresh_database
+
+    from orchestration.sample_data import RENDERS, SampleSpec, load_sample_data
+    from orchestration.security import add_user_login, grant_raw_read
+
+    settings = fresh_database(warehouse, "users_security")
+    load_sample_data(settings, RENDERS_SCHEMA, SampleSpec(seed=5, renders=8_000, days=30, anchor=ANCHOR), force=True,
+                     log=lambda _m: None, domain=RENDERS)
+    grant_raw_read(settings, RENDERS_SCHEMA)
+    dbt = Dbt(settings, ())
+    dbt.env["TA_RENDERS_ENABLED"] = "true"
+    dbt("build", "--select", "tag:renders", "--full-refresh")
+    scoped = user_scoped(settings)
+    # Two users with rows in every user-scoped relation (plugin users: they have keys and API calls too).
+    common = None
+    for name in scoped:
+        users = {r["user_id"] for r in fetch(settings, f"select distinct user_id from {name}")}
+        common = users if common is None else common & users
+    users = [r["user_id"] for r in fetch(settings, "select user_id, count(*) from marts.usage_tracking "
+                                                   "where user_id = any(%s) group by 1 order by 2 desc, 1 limit 2",
+                                         (sorted(common),))]
+    assert len(users) == 2, "no two users have rows everywhere: the tests below would prove nothing"
+    conn = settings.connect()
+    with conn.cursor() as cur:
+        for login, role in (("user_unmapped", USER_ROLE), ("users_bi", BI_ROLE), ("users_admin", ADMIN_ROLE)):
+            cur.execute(f"drop role if exists {login}")
+            cur.execute(f"create role {login} login password '{password_of(login)}' in role {role}")
+        for login in ("user_a", "user_b"):
+            cur.execute(f"drop role if exists {login}")
+    conn.close()
+    add_user_login(settings, "user_a", users[0], password=password_of("user_a"))
+    add_user_login(settings, "user_b", users[1], password=password_of("user_b"))
+    return {"settings": settings, "dbt": dbt, "a": users[0], "b": users[1]}
+
+
+def user_scoped(settings) -> list[str]:
+    names = relations(settings, f"pg_get_userbyid(c.relowner) = '{OWNER_ROLE}' and n.nspname <> 'analytics_security' "
+                                f"and has_table_privilege('{USER_ROLE}', c.oid, 'select')")
+    assert {"marts.usage_tracking", "marts.render_stats_daily", "marts.credit_stats_daily", "marts.api_usage_daily",
+            "marts.user_activity_daily", "marts.plugin_api_keys_current"} <= set(names), names
+    return names
+
+
+def assert_user_sees_only(settings, login: str, user: str | None) -> None:
+    """In every user-scoped relation, `login` sees exactly the rows of `user` (none when None)."""
+    for name in user_scoped(settings):
+        expected = fetch(settings, f"select count(*) as n from {name} where user_id = %s", (user or "",))[0]["n"]
+        with session(settings, login) as cur:
+            cur.execute(f"select user_id, count(*) from {name} group by 1")
+            seen = dict(cur.fetchall())
+        if user is None:
+            assert seen == {}, f"{login} sees rows of {sorted(seen)} in {name}"
+        else:
+            assert expected > 0, f"no rows of the test user in {name}: the test would prove nothing"
+            assert seen == {user: expected}, f"{login} in {name}: {seen} (expected {expected} rows of {user})"
+
+
+def test_a_user_sees_exactly_its_own_rows_everywhere(users_secured):
+    s = users_secured["settings"]
+    assert_user_sees_only(s, "user_a", users_secured["a"])
+    assert_user_sees_only(s, "user_b", users_secured["b"])
+    assert_user_sees_only(s, "user_unmapped", None)
+
+
+def test_session_variables_and_claims_do_not_widen_a_user(users_secured):
+    s, other = users_secured["settings"], users_secured["b"]
+    with session(s, "user_a") as cur:
+        cur.execute("select set_config('request.jwt.claims', %s, false)", (json.dumps({"sub": other}),))
+        cur.execute("select set_config('request.jwt.claim.sub', %s, false)", (other,))
+        cur.execute("select set_config('app.user_id', %s, false)", (other,))
+        for name in user_scoped(s):
+            cur.execute(f"select distinct user_id from {name}")
+            assert {r[0] for r in cur.fetchall()} == {users_secured["a"]}, name
+        cur.execute(f"set role {USER_ROLE}")  # the group role itself is mapped to no user
+        cur.execute("select count(*) from marts.usage_tracking")
+        assert cur.fetchone()[0] == 0
+    for role in (BI_ROLE, ADMIN_ROLE, OWNER_ROLE, TENANT_ROLE, "user_b", "postgres"):
+        assert denied(s, "user_a", f"set role {role}"), role
+
+
+def test_a_user_cannot_rewrite_the_user_map_nor_read_the_tenant_map(users_secured):
+    s = users_secured["settings"]
+    with session(s, "user_a") as cur:
+        cur.execute("select login::text, user_id from analytics_security.user_logins")
+        assert cur.fetchall() == [("user_a", users_secured["a"])]
+        cur.execute("select count(*) from analytics_security.tenant_logins")
+        assert cur.fetchone()[0] == 0
+    for statement in ("insert into analytics_security.user_logins (login, user_id) values ('user_a', %s)",
+                      "update analytics_security.user_logins set user_id = %s",
+                      "delete from analytics_security.user_logins where user_id <> %s"):
+        assert denied(s, "user_a", statement, (users_secured["b"],)), statement
+        assert denied(s, "users_bi", statement, (users_secured["b"],)), statement
+
+
+def test_a_user_cannot_read_raw_staging_internal_or_platform_relations(users_secured):
+    s = users_secured["settings"]
+    readable = set(user_scoped(s))
+    others = relations(s, "n.nspname in ({}) and n.nspname <> 'analytics_security'".format(
+        ", ".join(f"'{x}'" for x in analytics_schemas(s) + [RENDERS_SCHEMA])))
+    assert {"marts.renders_data_quality", "staging.stg_renders__account_activity",
+            f"{RENDERS_SCHEMA}.account_activity"} <= set(others)
+    for name in others:
+        if name not in readable:
+            assert denied(s, "user_a", f"select 1 from {name} limit 1"), name
+    assert not [n for n in readable if not n.startswith("marts.")], readable
+    for login in ("user_a",):
+        assert denied(s, login, "create schema sneaky")
+        assert denied(s, login, "create table marts.sneaky (x int)")
+        assert denied(s, login, "delete from marts.usage_tracking")
+
+
+def test_pg_stats_and_plans_show_a_user_nothing_of_other_users(users_secured):
+    s, other = users_secured["settings"], users_secured["b"]
+    conn = s.connect()
+    with conn.cursor() as cur:
+        cur.execute("analyze marts.usage_tracking")
+    conn.close()
+    user_columns = fetch(s, """select count(*) as n from pg_stats where schemaname = 'marts'
+                               and tablename = 'usage_tracking' and attname = 'user_id'""")
+    assert user_columns[0]["n"] == 0, "the user column of a user-scoped table keeps no statistics"
+    with session(s, "user_a") as cur:
+        cur.execute("select count(*) from pg_stats where tablename in (select tablename from pg_policies)")
+        assert cur.fetchone()[0] == 0
+        cur.execute("explain (analyze, format json) select * from marts.usage_tracking where user_id = %s", (other,))
+        assert float(cur.fetchone()[0][0]["Plan"]["Actual Rows"]) == 0  # the policy filters before anything counts
+
+
+def test_bi_and_admin_see_every_user(users_secured):
+    s = users_secured["settings"]
+    for login in ("users_bi", "users_admin"):
+        for name in user_scoped(s):
+            with session(s, login) as cur:
+                cur.execute(f"select count(*) from {name}")
+                assert cur.fetchone()[0] == fetch(s, f"select count(*) as n from {name}")[0]["n"], (login, name)
+
+
+def test_a_grant_that_would_not_scope_by_user_is_refused(users_secured):
+    dbt = users_secured["dbt"]
+    for config, message in (
+            ({"grants": {"select": [ADMIN_ROLE, USER_ROLE]}}, "no meta.row_security.user_column"),
+            ({"grants": {"select": [ADMIN_ROLE, USER_ROLE]}, "meta": {"row_security": {"tenant_column": "user_id"}}},
+             "scoped by tenant"),
+            ({"grants": {"select": [ADMIN_ROLE, TENANT_ROLE]}, "meta": {"row_security": {"user_column": "user_id"}}},
+             "scoped by user")):
+        result = dbt("run-operation", "apply_access_config", "--args",
+                     json.dumps({"schema": "marts", "table": "usage_tracking", "config": config}), check=False)
+        assert result.returncode != 0 and message in result.stdout, (config, result.stdout[-2000:])
+    assert_user_sees_only(users_secured["settings"], "user_a", users_secured["a"])
+
+
+def test_jwt_claims_mode_scopes_a_trusted_service_by_the_subject(users_secured):
+    s, dbt, user = users_secured["settings"], users_secured["dbt"], users_secured["b"]
+    conn = s.connect()
+    with conn.cursor() as cur:
+        cur.execute("drop role if exists user_service")
+        cur.execute(f"create role user_service login password '{password_of('user_service')}' in role {USER_ROLE}")
+    conn.close()
+    dbt("run", "--select", "usage_tracking", extra_vars={"tenant_identity_source": "jwt_claims"})
+    try:
+        def visible(claims: dict | None) -> set[str]:
+            with session(s, "user_service") as cur:
+                if claims is not None:
+                    cur.execute("select set_config('request.jwt.claims', %s, false)", (json.dumps(claims),))
+                cur.execute("select distinct user_id from marts.usage_tracking")
+                return {r[0] for r in cur.fetchall()}
+
+        assert visible(None) == set()
+        assert visible({"sub": user, "role": "authenticated"}) == {user}
+        assert visible({"user_id": user}) == set()
+    finally:
+        dbt("run", "--select", "usage_tracking")
+    assert_user_sees_only(s, "user_a", users_secured["a"])
+
+
+def test_server_actions_answer_a_user_its_own_numbers_only(users_secured):
+    """get_analytics_data and the three tab functions read as their caller: a user login gets exactly its own rows'
+    numbers, an unmapped login zeros, and roles without the marts cannot call them."""
+    s, a = users_secured["settings"], users_secured["a"]
+    first, last = "2026-05-01", "2026-05-31"
+    own = fetch(s, """select sum(renders_created) as renders, sum(api_calls) as calls from marts.usage_tracking
+                      where user_id = %s and date between %s and %s""", (a, first, last))[0]
+    everyone = fetch(s, "select public.get_analytics_data(%s, %s) as d", (first, last))[0]["d"]
+    with session(s, "user_a") as cur:
+        cur.execute("select public.get_analytics_data(%s, %s)", (first, last))
+        data = cur.fetchone()[0]
+        cur.execute("select public.get_render_stats(%s, %s), public.get_credit_stats(%s, %s), "
+                    "public.get_api_usage_stats(%s, %s)", (first, last) * 3)
+        tabs = cur.fetchone()
+    assert data["renderStats"]["total"] == own["renders"] > 0
+    assert data["apiUsageStats"]["totalCalls"] == own["calls"]
+    assert data["renderStats"]["total"] < everyone["renderStats"]["total"]
+    assert list(tabs) == [data["renderStats"], data["creditStats"], data["apiUsageStats"]]
+    with session(s, "user_unmapped") as cur:
+        cur.execute("select public.get_analytics_data(%s, %s)", (first, last))
+        nothing = cur.fetchone()[0]
+    assert nothing["renderStats"]["total"] == 0 and nothing["creditStats"]["totalSpent"] == 0
+    assert nothing["dailyUsage"] == [] and nothing["apiUsageStats"]["byPlatform"] == {}
+    functions = fetch(s, """select p.oid::regprocedure::text as name, p.prosecdef,
+                                   has_function_privilege('public', p.oid, 'execute') as by_public,
+                                   has_function_privilege(%s, p.oid, 'execute') as by_tenant
+                            from pg_proc p where p.pronamespace = 'public'::regnamespace
+                              and p.proname like 'get\\_%%'""", (TENANT_ROLE,))
+    assert len(functions) == 4 and not any(f["prosecdef"] or f["by_public"] or f["by_tenant"] for f in functions)

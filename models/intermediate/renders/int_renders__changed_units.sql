@@ -23,6 +23,10 @@ with touched as (
     select 'credit_transactions', created_day_utc, source_changed_at
     from ({{ unit_changes(ref('base_renders__credit_transaction_versions'), 'transaction_id', 'created_day_utc') }})
         as transactions
+    union all
+    select 'account_activity', created_day_utc, source_changed_at
+    from ({{ unit_changes(ref('base_renders__account_activity_versions'), 'activity_id', 'created_day_utc') }})
+        as activity
 ),
 
 final as (

@@ -14,16 +14,7 @@ final as (
     select
         source_day,
         cast(count(*) as bigint) as source_rows,
-        {{ count_rows_where("is_missing_transaction_id") }} as missing_transaction_id,
-        {{ count_rows_where("not is_missing_transaction_id and version_rank > 1") }} as duplicate_transaction_delivery,
-        {{ count_rows_where("is_missing_user_id") }} as missing_user_id,
-        {{ count_rows_where("is_missing_created_at") }} as missing_created_at,
-        {{ count_rows_where("is_missing_amount") }} as missing_amount,
-        {{ count_rows_where("is_unknown_type") }} as unknown_type,
-        {{ count_rows_where("is_type_recased") }} as type_recased,
-        {{ count_rows_where("is_amount_sign_mismatch") }} as amount_sign_mismatch,
-        {{ count_rows_where("is_unknown_reference_type") }} as unknown_reference_type,
-        {{ count_rows_where("has_pii_in_user_id") }} as personal_data_in_user_id,
+        {{ rule_count_columns(renders_quality_rules()['credit_transactions']) }},
         max(source_changed_at) as last_source_changed_at
     from versions
     group by source_day
