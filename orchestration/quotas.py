@@ -45,27 +45,39 @@ def log_notifier(alerts: Sequence[QuotaAlert], log) -> None:
         log.warning(alert.line())
 
 
-def load_notifier(spec: str | None = None) -> Callable[[Sequence["QuotaAlert"], object], None]:
-    """The notifier $TA_QUOTA_NOTIFIER names (`package.module:function`), else log_notifier."""
-    spec = (spec if spec is not None else os.environ.get(NOTIFIER_ENV, "")).strip()
+def load_notifier(spec: str | None = None, env: str = NOTIFIER_ENV) -> Callable[[Sequence[object], object], None]:
+    """The notifier the environment variable `env` names (`package.module:function`), else log_notifier."""
+    spec = (spec if spec is not None else os.environ.get(env, "")).strip()
     if not spec:
         return log_notifier
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
-        raise ValueError(f"{NOTIFIER_ENV} must look like package.module:function, got {spec!r}")
+        raise ValueError(f"{env} must look like package.module:function, got {spec!r}")
     notifier = getattr(importlib.import_module(module_name), attribute, None)
     if not callable(notifier):
-        raise ValueError(f"{NOTIFIER_ENV}={spec}: {attribute} is not a callable of {module_name}")
+        raise ValueError(f"{env}={spec}: {attribute} is not a callable of {module_name}")
     return notifier
 
 
-def exceeded_relation() -> str:
-    """Where dbt builds analytics_quota_exceeded (its schema from the manifest)."""
+def model_relation(model: str) -> str:
+    """Where dbt builds `model` (its schema from the manifest)."""
     manifest = json.loads((PROJECT_ROOT / "target" / "manifest.json").read_text(encoding="utf-8"))
     for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node["name"] == EXCEEDED_MODEL:
+        if node["resource_type"] == "model" and node["name"] == model:
             return node["relation_name"]
-    raise LookupError(f"{EXCEEDED_MODEL} is not in the dbt manifest (is the events domain switched off?)")
+    raise LookupError(f"{model} is not in the dbt manifest (is its domain switched off?)")
+
+
+def exceeded_relation() -> str:
+    """Where dbt builds analytics_quota_exceeded."""
+    return model_relation(EXCEEDED_MODEL)
+
+
+def run_start(context: AssetCheckExecutionContext) -> dt.datetime:
+    """When the check's run started (rows detected since then are this run's)."""
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    started = record.start_time if record and record.start_time else record.create_timestamp.timestamp()
+    return dt.datetime.fromtimestamp(started, dt.timezone.utc)
 
 
 def new_alerts(settings: ConnectionSettings, since: dt.datetime) -> list[QuotaAlert]:
@@ -86,16 +98,19 @@ def new_alerts(settings: ConnectionSettings, since: dt.datetime) -> list[QuotaAl
                          "analytics_quota_exceeded): fails with severity WARN and notifies ($TA_QUOTA_NOTIFIER, "
                          "default: the run's log)")
 def quota_exceeded_alerts(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    record = context.instance.get_run_record_by_id(context.run.run_id)
-    started = record.start_time if record and record.start_time else record.create_timestamp.timestamp()
-    alerts = new_alerts(ConnectionSettings.from_env(), dt.datetime.fromtimestamp(started, dt.timezone.utc))
+    alerts = new_alerts(ConnectionSettings.from_env(), run_start(context))
     if alerts:
         load_notifier()(alerts, context.log)
+    return alerts_result(alerts, "newly exceeded")
+
+
+def alerts_result(alerts: Sequence, label: str) -> AssetCheckResult:
+    """An alert check's result: passed without alerts, else a WARN listing them (the first 50)."""
     shown = alerts[:50]
     return AssetCheckResult(
         passed=not alerts, severity=AssetCheckSeverity.WARN,
         metadata={
-            "newly exceeded": len(alerts),
+            label: len(alerts),
             "alerts": MetadataValue.md("\n".join(f"- {a.line()}" for a in shown) + (
                 f"\n- ... and {len(alerts) - len(shown)} more" if len(alerts) > len(shown) else "") or "none"),
         },

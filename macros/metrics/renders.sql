@@ -66,3 +66,8 @@
 {% macro account_event_types() -%}
     {{ return(['signup', 'login', 'render', 'credit_purchase', 'logout']) }}
 {%- endmacro %}
+
+{#- The credits a user may spend in a UTC day before credit_spend_alerts records it (dbt_project.yml, vars). -#}
+{% macro credits_daily_alert_threshold() -%}
+    {{ return(var('credits_daily_alert_threshold', env_var('TA_CREDITS_DAILY_ALERT_THRESHOLD', '500')) | int) }}
+{%- endmacro %}

@@ -17,6 +17,7 @@ import pytest
 import user_agents
 from conftest import ANCHOR, Dbt, execute, fetch, fresh_database
 
+from orchestration import credit_alerts
 from orchestration.sample_data import RENDERS, SampleSpec, load_sample_data
 from orchestration.security import grant_raw_read
 
@@ -27,6 +28,7 @@ TYPES, STATUSES = {"image", "video"}, {"pending", "processing", "completed", "fa
 QUALITIES, PLATFORMS = {"standard", "high", "ultra"}, {"render", "tools", "canvas"}
 DIRECTIONS, REFERENCES = {"debit", "credit"}, {"render", "refund", "purchase", "subscription", "bonus"}
 ACCOUNT_EVENTS = {"signup", "login", "render", "credit_purchase", "logout"}
+ALERT_THRESHOLD = 60  # credits a day (the sample's busiest users spend more on some days)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 # Real clients beyond the sample's: browsers on every kind of device, in-app browsers, old phones, crawlers, tools,
 # consoles and TVs, a user agent in capitals, empty ones and one carrying an email.
@@ -100,6 +102,7 @@ def renders_db(warehouse):
     grant_raw_read(settings, SCHEMA)
     dbt = Dbt(settings, ())  # every finished domain off: a database laid out for spec 003 alone
     dbt.env["TA_RENDERS_ENABLED"] = "true"
+    dbt.env["TA_CREDITS_DAILY_ALERT_THRESHOLD"] = str(ALERT_THRESHOLD)
     dbt("build", "--select", "tag:renders", "--full-refresh")
     return settings, dbt
 
@@ -575,6 +578,28 @@ def test_server_actions_answer_spec_003s_numbers_for_a_date_range(renders_db):
     assert empty["total"] == 0 and empty["successRate"] is None and empty["byType"] == {}
 
 
+def reference_credit_alerts(settings) -> dict:
+    """(user, day) -> credits spent, for the user-days spending more than the threshold."""
+    spent: Counter = Counter()
+    for (user, day, direction_, _), (_, credits) in reference_credit_stats(raw_transactions(settings)).items():
+        if direction_ == "debit":
+            spent[(user, day)] += credits
+    return {key: n for key, n in spent.items() if n > ALERT_THRESHOLD}
+
+
+def mart_credit_alerts(settings) -> dict:
+    return {(r["user_id"], r["date"]): r["credits_spent"]
+            for r in fetch(settings, "select * from marts.credit_spend_alerts")}
+
+
+def test_credit_alerts_record_each_user_day_over_the_threshold_once(renders_db):
+    settings, _ = renders_db
+    alerts = mart_credit_alerts(settings)
+    assert alerts == reference_credit_alerts(settings) and alerts
+    thresholds = fetch(settings, "select distinct threshold from marts.credit_spend_alerts")
+    assert thresholds == [{"threshold": ALERT_THRESHOLD}]
+
+
 def test_no_ip_address_or_user_agent_passes_staging(renders_db):
     """Issue 25: staging drops the IP and reduces the user agent; no model a reader gets (staging views, marts) has
     either, and no built table holds a raw user agent."""
@@ -645,6 +670,15 @@ def test_a_days_changes_apply_incrementally_and_equal_a_full_refresh(renders_db)
         from {SCHEMA}.account_activity
         where created_at > %(anchor)s::timestamptz - interval '1 day' and created_at <= %(anchor)s""",
             {"anchor": ANCHOR})
+    # A new day's credit transactions: the last day's again, three times the amount (busy users go over the alert
+    # threshold).
+    execute(settings, f"""
+        insert into {SCHEMA}.credit_transactions (id, user_id, type, amount, reference_type, reference_id, created_at)
+        select md5('new day:' || id)::uuid, user_id, type, 3 * amount, reference_type, reference_id,
+               created_at + interval '1 day'
+        from {SCHEMA}.credit_transactions
+        where created_at > %(anchor)s::timestamptz - interval '1 day' and created_at <= %(anchor)s""",
+            {"anchor": ANCHOR})
     # Keys change in place: one revoked, the others used again.
     execute(settings, f"""
         update {SCHEMA}.plugin_api_keys set is_active = false, revoked_at = %(changed)s
@@ -652,8 +686,18 @@ def test_a_days_changes_apply_incrementally_and_equal_a_full_refresh(renders_db)
             {"changed": changed})
     execute(settings, f"update {SCHEMA}.plugin_api_keys set last_used_at = %(changed)s where revoked_at is null",
             {"changed": changed})
+    alerts_before = mart_credit_alerts(settings)
     later = (changed + dt.timedelta(days=1)).isoformat()
+    started = dt.datetime.now(dt.timezone.utc)
     dbt("build", "--select", "tag:renders", as_of=later)
+    # Alerts: the days the changes pushed over the threshold are added, once; the Dagster check's query finds exactly
+    # those as this run's.
+    alerts = mart_credit_alerts(settings)
+    assert alerts == {**reference_credit_alerts(settings), **alerts_before}
+    new = credit_alerts.new_alerts(settings, started)
+    assert {(a.user_id, a.date): a.credits_spent for a in new} == {
+        key: n for key, n in alerts.items() if key not in alerts_before}
+    assert new and all(a.threshold == ALERT_THRESHOLD and a.user_id in a.line() for a in new)
     rows = raw_renders(settings)
     incremental = (mart_usage(settings), mart_render_stats(settings), mart_credit_stats(settings),
                    mart_user_activity(settings), mart_api_usage(settings), mart_keys(settings))
@@ -668,5 +712,6 @@ def test_a_days_changes_apply_incrementally_and_equal_a_full_refresh(renders_db)
     assert_same_numbers(comparison, reference_month_comparison(settings, dt.datetime.fromisoformat(later)))
     assert any(this and last for (_, metric), (this, last, _, _) in comparison.items() if metric == "renders_created")
     dbt("build", "--select", "tag:renders", "--full-refresh", as_of=later)
+    assert mart_credit_alerts(settings) == alerts, "a full refresh keeps the alert history"
     assert (mart_usage(settings), mart_render_stats(settings), mart_credit_stats(settings),
             mart_user_activity(settings), mart_api_usage(settings), mart_keys(settings)) == incremental
