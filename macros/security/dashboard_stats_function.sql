@@ -54,8 +54,5 @@
     $fn$;
     comment on function {{ signature }} is
         'Spec 001: daily stats of a project for the last p_days UTC days up to p_as_of (default today, UTC). Reads as the caller (tenant isolation applies).';
-    revoke all on function {{ signature }} from public;
-    {%- for role in access_grantees(model.config) %}
-    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
-    {%- endfor %}
+    {{ grant_function_to_readers(signature) }}
 {%- endmacro %}

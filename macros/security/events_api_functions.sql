@@ -41,10 +41,7 @@
     $fn$;
     comment on function {{ signature }} is
         'Spec 002: the caller''s daily usage per metric for [p_from, p_to] (UTC days), as GET /api/analytics/usage answers. Reads as the caller (tenant isolation applies).';
-    revoke all on function {{ signature }} from public;
-    {%- for role in access_grantees(model.config) %}
-    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
-    {%- endfor %}
+    {{ grant_function_to_readers(signature) }}
 {%- endmacro %}
 
 {#-
@@ -117,10 +114,7 @@
     $fn$;
     comment on function {{ signature }} is
         'Spec 002: the caller''s events, newest first, keyset-paginated, as GET /api/analytics/events answers. Reads as the caller (tenant isolation applies).';
-    revoke all on function {{ signature }} from public;
-    {%- for role in access_grantees(model.config) %}
-    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
-    {%- endfor %}
+    {{ grant_function_to_readers(signature) }}
 {%- endmacro %}
 
 {#-
@@ -194,8 +188,5 @@
     $fn$;
     comment on function {{ signature }} is
         'Spec 002: the caller''s quota status on a UTC day (default today), as GET /api/analytics/quotas answers. Reads as the caller (tenant isolation applies).';
-    revoke all on function {{ signature }} from public;
-    {%- for role in access_grantees(model.config) %}
-    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
-    {%- endfor %}
+    {{ grant_function_to_readers(signature) }}
 {%- endmacro %}

@@ -48,10 +48,7 @@
     $fn$;
     comment on function {{ signature }} is
         'Spec 003 server action {{ name }}: the caller''s analytics for [p_from, p_to] (UTC days) as one JSON document (macros/security/renders_api_functions.sql). Reads as the caller: a user login gets its own numbers.';
-    revoke all on function {{ signature }} from public;
-    {%- for role in access_grantees(model.config) %}
-    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
-    {%- endfor %}
+    {{ grant_function_to_readers(signature) }}
     {%- endfor %}
 {%- endmacro %}
 

@@ -17,3 +17,12 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- A function the model's post-hook created is executable by exactly the roles that may read the model: not by
+    PUBLIC (PostgreSQL's default), by each grantee of its `grants`. -#}
+{% macro grant_function_to_readers(signature) -%}
+    revoke all on function {{ signature }} from public;
+    {%- for role in access_grantees(model.config) %}
+    grant execute on function {{ signature }} to {{ adapter.quote(role) }};
+    {%- endfor %}
+{%- endmacro %}

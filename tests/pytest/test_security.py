@@ -108,16 +108,21 @@ def tenant_scoped(settings) -> list[str]:
 
 def assert_sees_only(settings, login: str, tenant: str | None) -> None:
     """In every tenant-scoped relation, `login` sees exactly the rows of `tenant` (none when None)."""
-    for name in tenant_scoped(settings):
-        expected = fetch(settings, f"select count(*) as n from {name} where tenant_id::text = %s", (tenant or "",))[0]["n"]
+    assert_scoped(settings, login, tenant_scoped(settings), "tenant_id::text", tenant)
+
+
+def assert_scoped(settings, login: str, names: list[str], column: str, owner: str | None) -> None:
+    """In each relation of `names`, `login` sees exactly the rows whose `column` is `owner` (none when None)."""
+    for name in names:
+        expected = fetch(settings, f"select count(*) as n from {name} where {column} = %s", (owner or "",))[0]["n"]
         with session(settings, login) as cur:
-            cur.execute(f"select tenant_id::text, count(*) from {name} group by 1")
+            cur.execute(f"select {column}, count(*) from {name} group by 1")
             seen = dict(cur.fetchall())
-        if tenant is None:
+        if owner is None:
             assert seen == {}, f"{login} sees rows of {sorted(seen)} in {name}"
         else:
-            assert expected > 0, f"no rows of the test tenant in {name}: the test would prove nothing"
-            assert seen == {tenant: expected}, f"{login} in {name}: {seen} (expected {expected} rows of {tenant})"
+            assert expected > 0, f"no rows of the test tenant or user in {name}: the test would prove nothing"
+            assert seen == {owner: expected}, f"{login} in {name}: {seen} (expected {expected} rows of {owner})"
 
 
 def test_tenant_sees_exactly_its_own_rows_everywhere(secured):
@@ -723,6 +728,7 @@ def users_secured(warehouse):
     grant_raw_read(settings, RENDERS_SCHEMA)
     dbt = Dbt(settings, ())
     dbt.env["TA_RENDERS_ENABLED"] = "true"
+    dbt.env["TA_CREDITS_DAILY_ALERT_THRESHOLD"] = "10"  # low: busy users have alert rows too
     dbt("build", "--select", "tag:renders", "--full-refresh")
     scoped = user_scoped(settings)
     # Two users with rows in every user-scoped relation (plugin users: they have keys and API calls too).
@@ -757,16 +763,7 @@ def user_scoped(settings) -> list[str]:
 
 def assert_user_sees_only(settings, login: str, user: str | None) -> None:
     """In every user-scoped relation, `login` sees exactly the rows of `user` (none when None)."""
-    for name in user_scoped(settings):
-        expected = fetch(settings, f"select count(*) as n from {name} where user_id = %s", (user or "",))[0]["n"]
-        with session(settings, login) as cur:
-            cur.execute(f"select user_id, count(*) from {name} group by 1")
-            seen = dict(cur.fetchall())
-        if user is None:
-            assert seen == {}, f"{login} sees rows of {sorted(seen)} in {name}"
-        else:
-            assert expected > 0, f"no rows of the test user in {name}: the test would prove nothing"
-            assert seen == {user: expected}, f"{login} in {name}: {seen} (expected {expected} rows of {user})"
+    assert_scoped(settings, login, user_scoped(settings), "user_id", user)
 
 
 def test_a_user_sees_exactly_its_own_rows_everywhere(users_secured):
