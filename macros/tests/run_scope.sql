@@ -11,7 +11,8 @@
         domain's change manifest changed in the window;
       - meta `test_scope` for the others that are worth it (staging views, views over incremental marts):
           {column: <the model's column>, versions: <base_*_versions model>, entity: <its id column>}
-              the entities with a version changed in the window (read through the raw id index), or
+              the entities with a version changed in the window (read through the raw id index; or, with a unit
+              column of the versions as `entity`, the units of the versions changed in the window), or
           {column: <the model's column>, units: <change manifest>, source: <source_name>, unit: <manifest column>}
               the units of the manifest changed in the window.
     A model with neither is tested whole (small tables, the marts rebuilt whole).
@@ -64,8 +65,9 @@
         {{ return('true') }}
     {%- endif -%}
     {%- if scope.get('versions') -%}
+        {#- distinct: `entity` may be a unit of the versions (their UTC day), repeated on every changed row. -#}
         {%- set changed -%}
-            select {{ scope.entity }} from {{ project_relation(scope.versions) }}
+            select distinct {{ scope.entity }} from {{ project_relation(scope.versions) }}
             where {{ changed_in_or_after_window('source_changed_at') }}
         {%- endset -%}
     {%- else -%}
