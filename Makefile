@@ -28,7 +28,9 @@ run: setup ## set up, start the warehouse, load sample data if needed, materiali
 test: setup spark-setup bi-setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
 	@started=$$(date +%s); \
 	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar && $(PY) -m pytest; status=$$?; \
-	echo "make test: $$(( $$(date +%s) - started )) s of wall time (kept under 25 minutes on the 2-core machine)"; \
+	elapsed=$$(( $$(date +%s) - started )); \
+	if [ $$elapsed -le 1500 ]; then budget="within"; else budget="OVER"; fi; \
+	echo "make test: $$elapsed s of wall time ($$budget the 25-minute budget on the 2-core machine)"; \
 	exit $$status
 
 setup: $(VENV)/.installed profiles.yml .dagster_home/dagster.yaml ## the virtualenv (once), profiles.yml and the Dagster home
@@ -57,7 +59,8 @@ $(VENV)/.spark-installed: $(VENV)/.installed
 		$(VENV)/bin/pip install --quiet -e '.[dev,spark]' && touch $@; \
 	else echo "note: no Java runtime, so no Spark: the Spark comparison test will be skipped"; fi
 
-SPARK_ENV = TZ=UTC
+# Spec 003 (renders) is built on PostgreSQL only so far (its user-agent rules use PostgreSQL regular expressions).
+SPARK_ENV = TZ=UTC TA_RENDERS_ENABLED=false
 
 spark-build: spark-setup warehouse-start ## copy the raw tables into local Spark, then dbt build on the spark target
 	@grep -Eq '^ +spark:' profiles.yml || (echo "error: profiles.yml has no 'spark' target (it predates it): copy the spark target from profiles.yml.example, or remove profiles.yml and make writes a new one"; exit 1)

@@ -301,7 +301,31 @@ def _summary_events(cur) -> None:
     print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.events_data_quality)")
 
 
-SUMMARIES = {"tryon": _summary_tryon, "llm": _summary_llm, "events": _summary_events}
+def _summary_renders(cur) -> None:
+    # Spec 003's summary cards over every user and day from 2000 to today, read through its server actions (the
+    # numbers are written once, macros/metrics/renders_summary.sql): an admin's call answers for the platform.
+    cur.execute("select count(distinct user_id), min(date), max(date) from marts.usage_tracking"
+                " where date >= '2000-01-01' and date <= current_date")
+    users, first, last = cur.fetchone()
+    if first is None:
+        print("Renders and credits: no rows yet (public.usage_tracking)")
+        return
+    cur.execute("select public.get_render_stats(%s, %s), public.get_credit_stats(%s, %s),"
+                " public.get_api_usage_stats(%s, %s)", (first, last) * 3)
+    renders, credits, api = cur.fetchone()
+    cur.execute("select coalesce(sum(affected_rows), 0) from marts.renders_data_quality")
+    dq_rows = cur.fetchone()[0]
+    rate = "n/a" if renders["successRate"] is None else f"{renders['successRate']:.2f} %"
+    print(f"Renders and credits, {users:,} users, UTC days {first} to {last} (marts.usage_tracking, public.get_analytics_data)")
+    print(f"  renders           {renders['total']:>10,}    completed           {renders['completed']:>8,}    "
+          f"failed {renders['failed']:,}    success rate {rate}")
+    print(f"  credits spent     {credits['totalSpent']:>10,}    earned              {credits['totalEarned']:>8,}    "
+          f"net {credits['netBalance']:,}")
+    print(f"  API calls         {api['totalCalls']:>10,}    active API keys     {api['activeKeys']:>8,}")
+    print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.renders_data_quality)")
+
+
+SUMMARIES = {"tryon": _summary_tryon, "llm": _summary_llm, "events": _summary_events, "renders": _summary_renders}
 
 
 def cmd_summary() -> None:
@@ -396,6 +420,9 @@ def _sample_options(command):
                      show_default="200000, or $TA_SAMPLE_LLM_REQUESTS", help="LLM gateway requests (spec 001)"),
         click.option("--events", type=int, default=lambda: int(os.environ.get("TA_SAMPLE_EVENTS", 200_000)),
                      show_default="200000, or $TA_SAMPLE_EVENTS", help="product events (spec 002)"),
+        click.option("--renders", type=int, default=lambda: int(os.environ.get("TA_SAMPLE_RENDERS", 200_000)),
+                     show_default="200000, or $TA_SAMPLE_RENDERS", help="renders (spec 003; their users' credit "
+                     "transactions, account activity and API keys with them)"),
         click.option("--tenants", type=int, default=lambda: int(os.environ.get("TA_SAMPLE_TENANTS", 60)),
                      show_default="60, or $TA_SAMPLE_TENANTS"),
         click.option("--days", type=int, default=90, show_default=True),
@@ -408,9 +435,10 @@ def _sample_options(command):
     return command
 
 
-def _sample_spec(jobs, llm_requests, events, tenants, days, seed, anchor) -> SampleSpec:
+def _sample_spec(jobs, llm_requests, events, renders, tenants, days, seed, anchor) -> SampleSpec:
     start = dt.datetime.fromisoformat(anchor) if anchor else None
-    return SampleSpec(seed=seed, tenants=tenants, jobs=jobs, llm_requests=llm_requests, events=events, days=days,
+    return SampleSpec(seed=seed, tenants=tenants, jobs=jobs, llm_requests=llm_requests, events=events,
+                      renders=renders, days=days,
                       **({"anchor": start} if start else {}))
 
 

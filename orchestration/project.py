@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # imported lazily: the warehouse and the CLI's quick commands
 
 # The analytics domains: one dbt selector, tag and on/off var each (selectors.yml, dbt_project.yml), one Dagster
 # asset group and job each (orchestration/assets.py, schedules.py).
-DOMAINS = ("tryon", "llm", "events")
+DOMAINS = ("tryon", "llm", "events", "renders")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ LAYOUTS = {
     "tryon": RawLayout("TA_RAW_SCHEMA", "raw_tryon", "spec 000"),
     "llm": RawLayout("TA_LLM_RAW_SCHEMA", "raw_llm", "spec 001"),
     "events": RawLayout("TA_EVENTS_RAW_SCHEMA", "raw_events", "spec 002"),
+    "renders": RawLayout("TA_RENDERS_RAW_SCHEMA", "raw_renders", "spec 003"),
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -84,11 +84,10 @@ LLM = Domain("llm", "llm_raw_tables.sql", "llm_sample_data.sql", ("usage_logs", 
              growth=1.2)
 EVENTS = Domain("events", "events_raw_tables.sql", "events_sample_data.sql", ("analytics_events", "tenants"),
                 "analytics_events", lambda s: f"{s.events:,} product events for {s.tenants} tenants", growth=1.3)
-# Spec 003 (issue 25): its raw tables and generator; it joins DOMAINS (make run, the tests' sample) with its models.
 RENDERS = Domain("renders", "renders_raw_tables.sql", "renders_sample_data.sql",
                  ("renders", "credit_transactions", "account_activity", "plugin_api_keys"), "renders",
                  lambda s: f"{s.renders:,} renders of {max(50, s.renders // 25):,} users", growth=1.3)
-DOMAINS = {d.name: d for d in (TRYON, LLM, EVENTS)}
+DOMAINS = {d.name: d for d in (TRYON, LLM, EVENTS, RENDERS)}
 
 
 def redelivered_events_sql(schema: str, one_in: int) -> str:

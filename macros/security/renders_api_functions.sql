@@ -74,7 +74,16 @@
     from {{ summary }} as s
 {%- endmacro %}
 
+{#- The period's credits per day and reference type, split into spent and earned once; byType and daily sum it. -#}
 {% macro renders_credit_stats_json(summary) -%}
+    with by_day_and_type as (
+        select date, reference_type,
+               sum(case when direction = 'debit' then credits else 0 end) as spent,
+               sum(case when direction = 'credit' then credits else 0 end) as earned
+        from {{ ref('credit_stats_daily') }}
+        where date >= p_from and date <= p_to
+        group by date, reference_type
+    )
     select jsonb_build_object(
         'totalSpent', s.credits_spent,
         'totalEarned', s.credits_earned,
@@ -82,18 +91,12 @@
         'averagePerDay', s.avg_credits_spent_per_day,
         'byType', (select coalesce(jsonb_object_agg(reference_type, jsonb_build_object('spent', spent, 'earned', earned)),
                                    '{}'::jsonb)
-                   from (select reference_type,
-                                sum(case when direction = 'debit' then credits else 0 end) as spent,
-                                sum(case when direction = 'credit' then credits else 0 end) as earned
-                         from {{ ref('credit_stats_daily') }}
-                         where date >= p_from and date <= p_to group by reference_type) as by_type),
+                   from (select reference_type, sum(spent) as spent, sum(earned) as earned
+                         from by_day_and_type group by reference_type) as by_type),
         'daily', (select coalesce(jsonb_agg(jsonb_build_object('date', date, 'spent', spent, 'earned', earned)
                                             order by date), '[]'::jsonb)
-                  from (select date,
-                               sum(case when direction = 'debit' then credits else 0 end) as spent,
-                               sum(case when direction = 'credit' then credits else 0 end) as earned
-                        from {{ ref('credit_stats_daily') }}
-                        where date >= p_from and date <= p_to group by date) as per_day)
+                  from (select date, sum(spent) as spent, sum(earned) as earned
+                        from by_day_and_type group by date) as per_day)
     )
     from {{ summary }} as s
 {%- endmacro %}

@@ -15,7 +15,7 @@ import pytest
 from orchestration.locking import dbt_build_lock
 from orchestration.partitions import run_environment
 from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
-from orchestration.sample_data import EVENTS, LLM, TRYON, SampleSpec, load_sample_data
+from orchestration.sample_data import EVENTS, LLM, RENDERS, TRYON, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse
 
@@ -24,15 +24,18 @@ TEST_DATABASE = "analytics_test"
 RAW_SCHEMA = "raw_tryon"
 LLM_RAW_SCHEMA = "raw_llm"
 EVENTS_RAW_SCHEMA = "raw_events"
+RENDERS_RAW_SCHEMA = "raw_renders"
 # Each domain's raw schema, and the environment that points dbt, the CLI and Dagster at them.
-RAW_SCHEMAS = ((TRYON, RAW_SCHEMA), (LLM, LLM_RAW_SCHEMA), (EVENTS, EVENTS_RAW_SCHEMA))
-RAW_ENV = {"TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA, "TA_EVENTS_RAW_SCHEMA": EVENTS_RAW_SCHEMA}
+RAW_SCHEMAS = ((TRYON, RAW_SCHEMA), (LLM, LLM_RAW_SCHEMA), (EVENTS, EVENTS_RAW_SCHEMA), (RENDERS, RENDERS_RAW_SCHEMA))
+RAW_ENV = {"TA_RAW_SCHEMA": RAW_SCHEMA, "TA_LLM_RAW_SCHEMA": LLM_RAW_SCHEMA, "TA_EVENTS_RAW_SCHEMA": EVENTS_RAW_SCHEMA,
+           "TA_RENDERS_RAW_SCHEMA": RENDERS_RAW_SCHEMA}
 # A module about some domains builds only them (each domain builds alone: test_domains), as a user switches one off.
 FOUNDATION = ("tryon", "llm")
 # Fixed reference times make every expected value reproducible.
 ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 AS_OF = "2026-06-01T00:00:00+00:00"
-SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, llm_requests=30_000, events=30_000, days=40, anchor=ANCHOR)
+SAMPLE = SampleSpec(seed=7, tenants=30, jobs=30_000, llm_requests=30_000, events=30_000, renders=30_000, days=40,
+                    anchor=ANCHOR)
 
 
 # dbt runs inside the test process (dbt's programmatic entry point, dbtRunner: the same commands, environment and

@@ -120,7 +120,8 @@ def test_a_domain_is_benchmarked_alone_with_the_others_switched_off():
     config = BenchConfig(domains=("events",))
     assert [d.domain.name for d in config.selected] == ["events"]
     env = config.environment()
-    assert env["TA_TRYON_ENABLED"] == env["TA_LLM_ENABLED"] == "false" and "TA_EVENTS_ENABLED" not in env
+    assert env["TA_TRYON_ENABLED"] == env["TA_LLM_ENABLED"] == env["TA_RENDERS_ENABLED"] == "false"
+    assert "TA_EVENTS_ENABLED" not in env
     assert env["TA_EVENTS_RAW_SCHEMA"] == "raw_events"
     # The on-read baseline creates only the chosen domain's views (the others' raw tables are not generated).
     alone = baseline_sql(("events",))

@@ -30,7 +30,8 @@ def recent(warehouse):
     """Sample data ending this hour (the dashboards' default days are the last ones), built as make run builds it
     (every domain has a dashboard)."""
     settings = sampled_database(warehouse, "bi_check", SampleSpec(seed=11, tenants=20, jobs=20_000,
-                                                                  llm_requests=20_000, events=20_000, days=40))
+                                                                  llm_requests=20_000, events=20_000,
+                                                                  renders=2_000, days=40))
     dbt = Dbt(settings)
     dbt("seed")
     dbt("build", "--full-refresh", as_of="")

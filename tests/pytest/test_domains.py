@@ -12,11 +12,12 @@ import dataclasses
 
 import pytest
 
-from conftest import ANCHOR, AS_OF, EVENTS_RAW_SCHEMA, LLM_RAW_SCHEMA, RAW_SCHEMA, SAMPLE, Dbt, execute, fetch, fresh_database
-from orchestration.sample_data import EVENTS, LLM, TRYON, load_sample_data
+from conftest import (ANCHOR, AS_OF, EVENTS_RAW_SCHEMA, LLM_RAW_SCHEMA, RAW_SCHEMA, RENDERS_RAW_SCHEMA, SAMPLE, Dbt, execute,
+                      fetch, fresh_database)
+from orchestration.sample_data import EVENTS, LLM, RENDERS, TRYON, load_sample_data
 from orchestration.security import grant_raw_read
 
-SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, events=3_000, days=10, anchor=ANCHOR)
+SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, events=3_000, renders=3_000, days=10, anchor=ANCHOR)
 # Relations of a domain whose names do not carry the domain's name.
 OTHER_NAMES = {
     "llm": {"usage_aggregations_hourly", "usage_aggregations_daily", "usage_aggregations_daily_by_model",
@@ -24,12 +25,16 @@ OTHER_NAMES = {
     "tryon": {"credit_event_types"},
     "events": {"analytics_daily_usage", "analytics_usage_kpis", "analytics_kpi_cards", "event_usage_metrics",
                "event_quota_defaults"},
+    "renders": {"usage_tracking", "render_stats_daily", "credit_stats_daily", "api_usage_daily", "user_activity_daily",
+                "plugin_api_keys_current", "user_month_comparison", "credit_spend_alerts", "user_agent_parsers",
+                "user_agent_family_lists"},
 }
 # Per domain: its sample generator, raw schema, and a mart that must have rows.
 CASES = {
     "tryon": (TRYON, RAW_SCHEMA, "global_tryon_daily"),
     "llm": (LLM, LLM_RAW_SCHEMA, "usage_aggregations_daily"),
     "events": (EVENTS, EVENTS_RAW_SCHEMA, "analytics_daily_usage"),
+    "renders": (RENDERS, RENDERS_RAW_SCHEMA, "usage_tracking"),
 }
 
 

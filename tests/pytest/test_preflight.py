@@ -17,7 +17,7 @@ import pytest
 from conftest import ANCHOR, LLM_RAW_SCHEMA, PROJECT_ROOT, RAW_ENV, RAW_SCHEMA, SAMPLE, execute, sampled_database
 from orchestration.preflight import check_raw_tables, required_columns
 
-SMALL = dataclasses.replace(SAMPLE, jobs=500, llm_requests=500, days=3, anchor=ANCHOR)
+SMALL = dataclasses.replace(SAMPLE, jobs=500, llm_requests=500, renders=500, days=3, anchor=ANCHOR)
 
 
 def run_cli(settings, *args: str, **env: str) -> subprocess.CompletedProcess:

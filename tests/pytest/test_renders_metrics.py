@@ -1,23 +1,28 @@
-"""Spec 003 (issue 25, in progress: the domain is off unless TA_RENDERS_ENABLED=true): usage_tracking, the render,
-credit and user activity statistics and the renders data-quality counts equal an independent computation over the raw
-rows, after a first build, after the changes a day brings (renders finishing in place, late renders and account
-events, re-deliveries, a new day) run incrementally, and after a --full-refresh. The user agents are classified as the
-ua-parser and user-agents libraries classify them, on the sample's clients and a corpus of real ones. The domain is
-built alone, on a database laid out for spec 003 only."""
+"""Spec 003: usage_tracking, the render, credit and user activity statistics and the renders data-quality counts
+equal an independent computation over the raw rows, after a first build, after the changes a day brings (renders
+finishing in place, late renders and account events, re-deliveries, a new day) run incrementally, and after a
+--full-refresh. The user agents are classified as the ua-parser and user-agents libraries classify them, on the
+sample's clients and a corpus of real ones. The domain is built alone, on a database laid out for spec 003 only."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import user_agents
-from conftest import ANCHOR, Dbt, execute, fetch, fresh_database
+from conftest import ANCHOR, RAW_ENV, Dbt, domain_env, execute, fetch, fresh_database
 
 from orchestration import credit_alerts
+from orchestration.project import PROJECT_ROOT
 from orchestration.sample_data import RENDERS, SampleSpec, load_sample_data
 from orchestration.security import grant_raw_read
 
@@ -100,8 +105,7 @@ def renders_db(warehouse):
                %(anchor)s::timestamptz - interval '5 days'
         from unnest(%(agents)s::text[]) as agent""", {"anchor": ANCHOR, "agents": USER_AGENT_CORPUS})
     grant_raw_read(settings, SCHEMA)
-    dbt = Dbt(settings, ())  # every finished domain off: a database laid out for spec 003 alone
-    dbt.env["TA_RENDERS_ENABLED"] = "true"
+    dbt = Dbt(settings, ("renders",))  # the other domains off: a database laid out for spec 003 alone
     dbt.env["TA_CREDITS_DAILY_ALERT_THRESHOLD"] = str(ALERT_THRESHOLD)
     dbt("build", "--select", "tag:renders", "--full-refresh")
     return settings, dbt
@@ -569,6 +573,13 @@ def test_server_actions_answer_spec_003s_numbers_for_a_date_range(renders_db):
         expected["credits_spent"], expected["credits_earned"], expected["net_credit_balance"])
     assert close(credits["averagePerDay"], expected["credits_spent"] / 31)
     assert sum(d["spent"] for d in credits["daily"]) == expected["credits_spent"]
+    assert sum(d["earned"] for d in credits["daily"]) == expected["credits_earned"]
+    by_type: Counter = Counter()
+    for (_, day, direction_, reference), (_, amount) in reference_credit_stats(raw_transactions(settings)).items():
+        if first <= day <= last:
+            by_type[(reference, "spent" if direction_ == "debit" else "earned")] += amount
+    assert {(reference, side): n for reference, sides in credits["byType"].items() for side, n in sides.items()
+            if n} == {key: n for key, n in by_type.items() if n}
     assert (api["totalCalls"], api["activeKeys"]) == (expected["api_calls"], expected["active_api_keys"])
     assert sum(api["byPlatform"].values()) == sum(d["calls"] for d in api["daily"]) == expected["api_calls"]
     assert (data["userActivity"]["logins"], data["userActivity"]["signups"]) == (expected["logins"], expected["signups"])
@@ -715,3 +726,34 @@ def test_a_days_changes_apply_incrementally_and_equal_a_full_refresh(renders_db)
     assert mart_credit_alerts(settings) == alerts, "a full refresh keeps the alert history"
     assert (mart_usage(settings), mart_render_stats(settings), mart_credit_stats(settings),
             mart_user_activity(settings), mart_api_usage(settings), mart_keys(settings)) == incremental
+
+
+def test_a_dagster_run_alerts_on_a_users_credits_over_the_threshold(renders_db, tmp_path):
+    """The renders job, as `materialize --domain renders` runs it: a user spending more than the threshold today is
+    recorded, and the asset check credit_spend_alerts warns and hands exactly that alert to the configured notifier
+    (that a run alerts only on the rows it added is the check's query, credit_alerts.new_alerts, tested above).
+    Last in the module: it builds at the real time."""
+    settings, _ = renders_db
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    spent_at = max(now - dt.timedelta(minutes=20), now.replace(hour=0, minute=0, second=0))  # today, UTC
+    each = ALERT_THRESHOLD // 2 + 1
+    execute(settings, f"""
+        insert into {SCHEMA}.credit_transactions (id, user_id, type, amount, reference_type, reference_id, created_at)
+        select md5('alert-probe:' || k)::uuid, 'usr_alert_probe', 'debit', -%s, 'render', null,
+               %s::timestamptz + make_interval(secs => k)
+        from generate_series(1, 2) as k""", (each, spent_at.isoformat()))
+    out = tmp_path / "alerts.jsonl"
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    env = {**os.environ, **settings.as_env(), **RAW_ENV, **domain_env(("renders",)), "DAGSTER_HOME": str(home),
+           "TA_CREDITS_DAILY_ALERT_THRESHOLD": str(ALERT_THRESHOLD), "TA_CREDIT_NOTIFIER": "quota_notifier_probe:record",
+           "TA_TEST_NOTIFIER_OUT": str(out), "PYTHONPATH": str(Path(__file__).parent)}
+    result = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--domain", "renders",
+                             "--as-of", now.isoformat()], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert "credit_spend_alerts: Alerts on the users" in output, output[-3000:]
+    alerts = [json.loads(line) for line in out.read_text().splitlines()]
+    assert alerts == [{"user_id": "usr_alert_probe", "date": str(spent_at.date()), "credits_spent": 2 * each,
+                       "threshold": ALERT_THRESHOLD}]

@@ -712,7 +712,7 @@ def test_public_views_stay_answerable_during_builds(secured, dbt):
 
 # ---- User-scoped analytics (spec 003: "all analytics are user-scoped") ---------------------------------------------
 # The same attacks as above, by two user logins, an unmapped one, a BI and an admin login, on a database laid out for
-# spec 003 alone (the domain is built behind TA_RENDERS_ENABLED while issue 25 is open).
+# spec 003 alone.
 
 USER_ROLE, RENDERS_SCHEMA = "analytics_user", "raw_renders"
 
@@ -728,8 +728,7 @@ def users_secured(warehouse):
     load_sample_data(settings, RENDERS_SCHEMA, SampleSpec(seed=5, renders=8_000, days=30, anchor=ANCHOR), force=True,
                      log=lambda _m: None, domain=RENDERS)
     grant_raw_read(settings, RENDERS_SCHEMA)
-    dbt = Dbt(settings, ())
-    dbt.env["TA_RENDERS_ENABLED"] = "true"
+    dbt = Dbt(settings, ("renders",))
     dbt.env["TA_CREDITS_DAILY_ALERT_THRESHOLD"] = "10"  # low: busy users have alert rows too
     dbt("build", "--select", "tag:renders", "--full-refresh")
     scoped = user_scoped(settings)

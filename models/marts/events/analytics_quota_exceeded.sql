@@ -24,14 +24,7 @@ with exceeded as (
 ),
 
 new_rows as (
-    select e.*
-    from exceeded as e
-    {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as seen
-        where seen.tenant_id = e.tenant_id and seen.metric = e.metric and seen.date = e.date
-    )
-    {% endif %}
+    {{ not_yet_recorded('exceeded', ['tenant_id', 'metric', 'date']) }}
 ),
 
 final as (
@@ -41,8 +34,7 @@ final as (
         date,
         current_count as count_when_detected,
         daily_limit as limit_when_detected,
-        {{ timestamp_literal(run_started_iso()) }} as detected_at,
-        {{ dbt.cast("'" ~ invocation_id ~ "'", 'text') }} as detected_by_invocation
+        {{ first_detection_columns() }}
     from new_rows
 )
 

@@ -25,14 +25,7 @@ with spent as (
 ),
 
 new_rows as (
-    select s.*
-    from spent as s
-    {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as seen
-        where seen.user_id = s.user_id and seen.date = s.date
-    )
-    {% endif %}
+    {{ not_yet_recorded('spent', ['user_id', 'date']) }}
 ),
 
 final as (
@@ -41,8 +34,7 @@ final as (
         date,
         cast(credits_spent as bigint) as credits_spent,
         cast({{ threshold }} as bigint) as threshold,
-        {{ timestamp_literal(run_started_iso()) }} as detected_at,
-        {{ dbt.cast("'" ~ invocation_id ~ "'", 'text') }} as detected_by_invocation
+        {{ first_detection_columns() }}
     from new_rows
 )
 
