@@ -632,14 +632,22 @@ def test_data_quality_counts_every_messy_row(renders_db):
 
 
 def test_a_days_changes_apply_incrementally_and_equal_a_full_refresh(renders_db):
-    """Renders finishing in place (pending or processing to completed, a later updated_at), renders that land late
-    for the day before, re-deliveries of the last two days' renders and a new day: after an incremental run the marts
-    equal the raw rows computed again, and a --full-refresh gives the same tables."""
+    """Renders finishing in place (pending or processing to completed, a later updated_at), creation times corrected
+    in place (a render moving to another day), renders that land late for the day before, re-deliveries of the last
+    two days' renders and a new day: after an incremental run the marts equal the raw rows computed again, and a
+    --full-refresh gives the same tables."""
     settings, dbt = renders_db
     changed = ANCHOR + dt.timedelta(hours=2)
     execute(settings, f"""
         update {SCHEMA}.renders set status = 'completed', processing_time = 42, updated_at = %(changed)s
         where lower(trim(status)) in ('pending', 'processing')""", {"changed": changed})
+    # One row per id: nothing but int_renders__render_days remembers the day a corrected render counted on before.
+    moved = fetch(settings, f"""
+        update {SCHEMA}.renders set created_at = created_at - interval '10 days', updated_at = %(changed)s
+        where created_at > %(anchor)s::timestamptz - interval '11 days'
+          and created_at <= %(anchor)s::timestamptz - interval '10 days' and abs(hashtext(id::text)) %% 4 = 0
+        returning 1 as moved""", {"changed": changed, "anchor": ANCHOR})
+    assert moved
     execute(settings, f"""
         insert into {SCHEMA}.renders (id, user_id, type, status, quality, platform, metadata, credits_cost,
                                       processing_time, created_at, updated_at)

@@ -20,6 +20,15 @@ with touched as (
     select 'renders' as source_name, created_day_utc, source_changed_at
     from ({{ unit_changes(ref('base_renders__render_versions'), 'render_id', 'created_day_utc') }}) as renders
     union all
+    -- A render corrected in place leaves no older version to tell the day it counted on before;
+    -- int_renders__render_days keeps it.
+    select 'renders', previous_created_day_utc, source_changed_at
+    from {{ ref('int_renders__render_days') }}
+    where previous_created_day_utc is not null
+    {% if is_incremental() %}
+        and {{ changed_since_last_run('source_changed_at', 'last_changed_at') }}
+    {% endif %}
+    union all
     select 'credit_transactions', created_day_utc, source_changed_at
     from ({{ unit_changes(ref('base_renders__credit_transaction_versions'), 'transaction_id', 'created_day_utc') }})
         as transactions

@@ -52,24 +52,14 @@ enriched as (
 -- older raw version behind to say so, and the day it left must be recomputed too (int_tryon__changed_units).
 -- Empty in a full refresh: nothing counted anywhere before.
 stored as (
-    {% if is_incremental() %}
-        select job_id, created_day_utc, previous_created_day_utc from {{ this }}
-        where {{ in_subquery('job_id', 'select job_id from jobs') }}
-    {% else %}
-        select job_id, created_day_utc, created_day_utc as previous_created_day_utc from enriched
-        where 1 = 0
-    {% endif %}
+    {{ stored_days('job_id', 'enriched') }}
 ),
 
 final as (
     select
         enriched.*,
         {{ histogram_bucket('lifecycle_seconds') }} as lifecycle_bucket,
-        -- Kept until the job moves again, so a run that fails after this model still recomputes the old day.
-        case
-            when stored.created_day_utc <> enriched.created_day_utc then stored.created_day_utc
-            else stored.previous_created_day_utc
-        end as previous_created_day_utc
+        {{ previous_created_day('enriched', 'stored') }} as previous_created_day_utc
     from enriched
     left join stored on enriched.job_id = stored.job_id
 )
