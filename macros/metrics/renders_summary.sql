@@ -91,7 +91,7 @@
 
     users as (
         {%- if not per_user %}
-        select {{ summary_user(none, false) }} as user_id  -- one row even when the caller sees nothing in the period
+        select {{ all_users_key() }} as user_id  -- one row even when the caller sees nothing in the period
         union
         {%- endif %}
         select user_id from renders
@@ -133,5 +133,10 @@
 
 {#- The user column of a summary CTE over alias: the user's id, or 'all' when the summary is not per user. -#}
 {% macro summary_user(alias, per_user) -%}
-    {{ alias ~ '.user_id' if per_user else "cast('all' as " ~ dbt.type_string() ~ ")" }}
+    {{ alias ~ '.user_id' if per_user else all_users_key() }}
+{%- endmacro %}
+
+{#- The user column of a summary over every user the caller may see. -#}
+{% macro all_users_key() -%}
+    cast('all' as {{ dbt.type_string() }})
 {%- endmacro %}

@@ -554,6 +554,11 @@ def test_this_month_against_last_month_equals_the_raw_rows(renders_db):
     assert_same_numbers(comparison, reference_month_comparison(settings, ANCHOR))
     # At the sample's end (00:00 on June 1st) this month has no renders yet; the incremental test below has both.
     assert sum(last for (_, metric), (_, last, _, _) in comparison.items() if metric == "renders_created") > 1000
+    # Each number says how it is defined, the same words for every user (a BI tool shows them beside the numbers).
+    described = fetch(settings, "select distinct metric, metric_description from marts.user_month_comparison")
+    assert len(described) == len({row["metric"] for row in described}) == 14
+    definition = {row["metric"]: row["metric_description"] for row in described}
+    assert "completed / (completed + failed)" in definition["success_rate_pct"]
 
 
 def test_server_actions_answer_spec_003s_numbers_for_a_date_range(renders_db):

@@ -28,10 +28,11 @@ users as (
 ),
 
 numbers as (
-    {%- for number, _ in numbers %}
+    {%- for number, description in numbers %}
     select
         u.user_id,
         '{{ number }}' as metric,
+        '{{ description | replace("'", "''") }}' as metric_description,
         {{ loop.index }} as metric_order,
         {%- if number in renders_summary_ratios() %}
         cast(t.{{ number }} as {{ type_double() }}) as this_month,
@@ -51,6 +52,7 @@ final as (
     select
         n.user_id,
         cast(n.metric as {{ dbt.type_string() }}) as metric,
+        cast(n.metric_description as {{ dbt.type_string() }}) as metric_description,
         cast(n.metric_order as integer) as metric_order,
         n.this_month,
         n.last_month,
