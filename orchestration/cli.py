@@ -319,7 +319,7 @@ def _summary_renders(cur) -> None:
     print(f"Renders and credits, {users:,} users, UTC days {first} to {last} (marts.usage_tracking, public.get_analytics_data)")
     print(f"  renders           {renders['total']:>10,}    completed           {renders['completed']:>8,}    "
           f"failed {renders['failed']:,}    success rate {rate}")
-    print(f"  credits spent     {credits['totalSpent']:>10,}    earned              {credits['totalEarned']:>8,}    "
+    print(f"  credits spent     {credits['totalSpent']:>10,}    earned            {credits['totalEarned']:>10,}    "
           f"net {credits['netBalance']:,}")
     print(f"  API calls         {api['totalCalls']:>10,}    active API keys     {api['activeKeys']:>8,}")
     print(f"Data quality: {dq_rows:,} raw rows handled by a rule (select * from marts.renders_data_quality)")
