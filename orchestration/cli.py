@@ -308,7 +308,7 @@ def _summary_renders(cur) -> None:
                 " where date >= '2000-01-01' and date <= current_date")
     users, first, last = cur.fetchone()
     if first is None:
-        print("Renders and credits: no rows yet (public.usage_tracking)")
+        print("Renders and credits: no rows yet (marts.usage_tracking)")
         return
     cur.execute("select public.get_render_stats(%s, %s), public.get_credit_stats(%s, %s),"
                 " public.get_api_usage_stats(%s, %s)", (first, last) * 3)
@@ -316,7 +316,8 @@ def _summary_renders(cur) -> None:
     cur.execute("select coalesce(sum(affected_rows), 0) from marts.renders_data_quality")
     dq_rows = cur.fetchone()[0]
     rate = "n/a" if renders["successRate"] is None else f"{renders['successRate']:.2f} %"
-    print(f"Renders and credits, {users:,} users, UTC days {first} to {last} (marts.usage_tracking, public.get_analytics_data)")
+    print(f"Renders and credits, {users:,} users, UTC days {first} to {last} "
+          "(marts.usage_tracking, public.get_analytics_data)")
     print(f"  renders           {renders['total']:>10,}    completed           {renders['completed']:>8,}    "
           f"failed {renders['failed']:,}    success rate {rate}")
     print(f"  credits spent     {credits['totalSpent']:>10,}    earned            {credits['totalEarned']:>10,}    "
