@@ -302,11 +302,13 @@ def quota_alert_runs(events_db, tmp_path_factory) -> dict:
     tenant = fetch(settings, f"select tenant_id::text from {SCHEMA}.analytics_events where tenant_id is not null "
                              "group by 1 order by count(*) desc limit 1")[0]["tenant_id"]
     now = dt.datetime.now(dt.timezone.utc)
+    # Today's builds, UTC (just after midnight, 20 minutes back would be yesterday's).
+    built_at = max(now - dt.timedelta(minutes=20), now.replace(hour=0, minute=0, second=0, microsecond=0))
     execute(settings, f"""
         insert into {SCHEMA}.analytics_events (id, tenant_id, user_id, source, event, ts, props)
         select gen_random_uuid(), %s, 'user_probe', 'builder', 'builder.generate.started',
-               %s::timestamptz - make_interval(mins => k), '{{}}'
-        from generate_series(1, 3) as k""", (tenant, (now - dt.timedelta(minutes=20)).isoformat()))
+               %s::timestamptz + make_interval(secs => k), '{{}}'
+        from generate_series(1, 3) as k""", (tenant, built_at.isoformat()))
     execute(settings, """insert into analytics_config.tenant_quota_overrides (tenant_id, metric, daily_limit)
                          values (%s, 'builds_daily', 2)
                          on conflict (tenant_id, metric) do update set daily_limit = 2""", (tenant,))
@@ -329,7 +331,7 @@ def quota_alert_runs(events_db, tmp_path_factory) -> dict:
     for _ in range(2):
         output = materialize()
         runs.append((output, [json.loads(line) for line in out.read_text().splitlines()]))
-    return {"tenant": tenant, "day": str(now.date()), "runs": runs, "home": home}
+    return {"tenant": tenant, "day": str(built_at.date()), "runs": runs, "home": home}
 
 
 def test_a_dagster_run_alerts_on_newly_exceeded_quotas_through_the_notifier(quota_alert_runs):
