@@ -4,7 +4,6 @@
 
 import contextlib
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -163,36 +162,22 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, options: 
 
 _project = dbt_project()
 
-# Only the incremental models past staging are partitioned (by UTC day of change): a partition of a view or a
-# full-rebuild table means nothing. A run is three steps so that the partitioned step sits between two unpartitioned
-# ones: seeds and staging upstream of it, the marts rebuilt whole and the public views downstream (one unpartitioned
-# step on both sides would be a cycle). Every run of the jobs runs all three; dbt's tests run as asset checks in
-# their step. Staging is upstream whole (selectors.yml, dagster_upstream), its one incremental model too
-# (base_renders__user_agents, the cache of the user agents' classification the account-activity views join):
-# partitioned, it would split a run into five steps (those views after the partitioned step, and the partitioned
-# models that read them after the views).
+# Only the incremental models are partitioned (by UTC day of change): a partition of a view or a full-rebuild table
+# means nothing. A run is three steps so that the partitioned step sits between two unpartitioned ones: seeds and
+# staging upstream of it, the marts rebuilt whole and the public views downstream (one unpartitioned step on both
+# sides would be a cycle). Every run of the jobs runs all three; dbt's tests run as asset checks in their step.
 INCREMENTAL = "config.materialized:incremental"
-STAGING = "path:models/staging"
-# The three steps' selections. A manifest parsed before dagster_upstream existed (an older checkout's, until the next
-# `dbt parse`) gets the former ones, rather than failing to load: every incremental model partitioned, the same
-# models, in five steps when spec 003 is built.
-if "dagster_upstream" in json.loads(_project.manifest_path.read_text(encoding="utf-8"))["selectors"]:
-    _UPSTREAM, _PARTITIONED = {"selector": "dagster_upstream"}, {"select": INCREMENTAL, "exclude": STAGING}
-    _DOWNSTREAM = {"select": f"{INCREMENTAL}+", "exclude": f"{INCREMENTAL} {STAGING}"}
-else:
-    _UPSTREAM, _PARTITIONED = {"select": "fqn:*", "exclude": f"{INCREMENTAL}+"}, {"select": INCREMENTAL}
-    _DOWNSTREAM = {"select": f"{INCREMENTAL}+", "exclude": INCREMENTAL}
 
 
 @dbt_assets(manifest=_project.manifest_path, project=_project, dagster_dbt_translator=Translator(),
-            name="dbt_upstream", **_UPSTREAM)
+            name="dbt_upstream", select="fqn:*", exclude=f"{INCREMENTAL}+")
 def dbt_upstream(context: AssetExecutionContext, dbt: DbtCliResource, build_options: DbtBuildOptions):
     """Seeds and staging (and the views the incremental models read)."""
     yield from run_dbt_build(context, dbt, build_options)
 
 
 @dbt_assets(manifest=_project.manifest_path, project=_project, dagster_dbt_translator=Translator(),
-            name="dbt_incremental", **_PARTITIONED, partitions_def=daily_partitions,
+            name="dbt_incremental", select=INCREMENTAL, partitions_def=daily_partitions,
             backfill_policy=BackfillPolicy.single_run())
 def dbt_incremental(context: AssetExecutionContext, dbt: DbtCliResource, build_options: DbtBuildOptions):
     """The incremental models: the change manifests, the mergeable state and the incremental marts."""
@@ -200,7 +185,7 @@ def dbt_incremental(context: AssetExecutionContext, dbt: DbtCliResource, build_o
 
 
 @dbt_assets(manifest=_project.manifest_path, project=_project, dagster_dbt_translator=Translator(),
-            name="dbt_downstream", **_DOWNSTREAM)
+            name="dbt_downstream", select=f"{INCREMENTAL}+", exclude=INCREMENTAL)
 def dbt_downstream(context: AssetExecutionContext, dbt: DbtCliResource, build_options: DbtBuildOptions):
     """The marts rebuilt whole from the state (overviews, performance, data quality) and the public views."""
     yield from run_dbt_build(context, dbt, build_options)
