@@ -43,6 +43,14 @@
 {%- endmacro %}
 
 {#- Credit transactions (spec 003 "Credit Transactions Table"): a direction and a reference type. -#}
+
+{#- Credits of one direction ('debit': spent, 'credit': earned) summed over rows of credit_stats_daily (`alias`:
+    their table alias, if any). -#}
+{% macro sum_credits(direction, alias=none) -%}
+    {%- set prefix = alias ~ '.' if alias else '' -%}
+    sum(case when {{ prefix }}direction = '{{ direction }}' then {{ prefix }}credits else 0 end)
+{%- endmacro %}
+
 {% macro credit_directions() -%}
     {{ return(['debit', 'credit']) }}
 {%- endmacro %}

@@ -54,8 +54,8 @@
     credits as (
         select
             {{ summary_user('c', per_user) }} as user_id,
-            sum(case when c.direction = 'debit' then c.credits else 0 end) as credits_spent,
-            sum(case when c.direction = 'credit' then c.credits else 0 end) as credits_earned
+            {{ sum_credits('debit', 'c') }} as credits_spent,
+            {{ sum_credits('credit', 'c') }} as credits_earned
         from {{ ref('credit_stats_daily') }} as c
         cross join period as p
         where c.date >= p.date_from and c.date <= p.date_to

@@ -78,8 +78,8 @@
 {% macro renders_credit_stats_json(summary) -%}
     with by_day_and_type as (
         select date, reference_type,
-               sum(case when direction = 'debit' then credits else 0 end) as spent,
-               sum(case when direction = 'credit' then credits else 0 end) as earned
+               {{ sum_credits('debit') }} as spent,
+               {{ sum_credits('credit') }} as earned
         from {{ ref('credit_stats_daily') }}
         where date >= p_from and date <= p_to
         group by date, reference_type
