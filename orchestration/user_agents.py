@@ -34,6 +34,14 @@ FAMILY_LISTS = {
 }
 
 
+def java_pattern(pattern: str) -> str:
+    """A uap-core pattern as Spark's regular expressions (Java's) read it: ua-parser's finite-automaton rewrite
+    (unbounded wildcards instead of bounds of 300 or more), word boundaries left as \\b."""
+    from ua_parser.utils import fa_simplifier
+
+    return fa_simplifier(pattern)
+
+
 def postgres_pattern(pattern: str) -> str:
     r"""A uap-core pattern as PostgreSQL reads it: PostgreSQL allows at most 255 repetitions in a bound, and uap-core
     bounds its wildcards at 300 or more against backtracking. ua-parser's own finite-automaton rewrite
@@ -51,7 +59,8 @@ def postgres_pattern(pattern: str) -> str:
 
 def parser_rows() -> list[dict[str, str | int]]:
     """One row per uap-core parser: kind (browser, os, device), priority (its order; the first match wins), the
-    pattern, its flags ('i': case-insensitive) and the family it gives ($1.. the pattern's groups)."""
+    pattern (PostgreSQL's and Java's form), how many groups it captures, its flags ('i': case-insensitive) and the
+    family it gives ($1.. the pattern's groups)."""
     from ua_parser_builtins.matchers import MATCHERS
 
     browsers, systems, devices = MATCHERS
@@ -62,6 +71,8 @@ def parser_rows() -> list[dict[str, str | int]]:
                 "kind": kind,
                 "priority": priority,
                 "pattern": postgres_pattern(matcher.regex),
+                "java_pattern": java_pattern(matcher.regex),
+                "capture_groups": re.compile(matcher.regex).groups,
                 "flags": getattr(matcher, "regex_flag", "") or "",
                 "family": matcher.family or "$1",
             })

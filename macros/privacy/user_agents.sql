@@ -11,46 +11,114 @@
     {{ dbt.hash(user_agent) }}
 {%- endmacro %}
 
-{#- A parser's family template ($1..$4: the groups `groups` captured) as ua-parser fills it: groups put in, the result
-    trimmed, empty as null. -#}
+{#- A parser's family template ($1..$4: the groups `groups` captured, an array from user_agent_captures) as ua-parser
+    fills it: groups put in, the result trimmed, empty as null. -#}
 {% macro user_agent_family(template, groups) -%}
     nullif(trim(
         {%- set ns = namespace(sql=template) -%}
         {%- for n in range(1, 5) -%}
-            {%- set ns.sql = "replace(" ~ ns.sql ~ ", '$" ~ n ~ "', coalesce(" ~ groups ~ "[" ~ n ~ "], ''))" -%}
+            {%- set ns.sql = "replace(" ~ ns.sql ~ ", '$" ~ n ~ "', coalesce(" ~ captured_group(groups, n) ~ ", ''))" -%}
         {%- endfor -%}
         {{ ns.sql }}
     ), '')
 {%- endmacro %}
 
-{#- Whether `family` is on one of the lists of seeds/user_agent_family_lists.csv. -#}
-{% macro in_user_agent_family_list(family, list_name) -%}
-    {{ family }} in (select family from {{ ref('user_agent_family_lists') }} where list_name = '{{ list_name }}')
+{#- Whether the parser row `parser` (kind, pattern, java_pattern, capture_groups, flags) matches `user_agent`. -#}
+{% macro user_agent_matches(user_agent, parser) -%}
+    {{ return(adapter.dispatch('user_agent_matches', 'tenant_analytics')(user_agent, parser)) }}
+{%- endmacro %}
+
+{% macro default__user_agent_matches(user_agent, parser) -%}
+    regexp_like({{ user_agent }}, {{ parser }}.pattern, {{ parser }}.flags)
+{%- endmacro %}
+
+{% macro spark__user_agent_matches(user_agent, parser) -%}
+    {{ user_agent }} rlike {{ spark_user_agent_pattern(parser) }}
+{%- endmacro %}
+
+{#- Spark: the Java pattern, case-insensitive by an inline flag where the parser says 'i'. -#}
+{% macro spark_user_agent_pattern(parser) -%}
+    concat(case when {{ parser }}.flags = 'i' then '(?i)' else '' end, {{ parser }}.java_pattern)
+{%- endmacro %}
+
+{#- The groups the matching parser `parser` captured in `user_agent`: an array, group n at captured_group(_, n) (null
+    or '' when the group took no part). -#}
+{% macro user_agent_captures(user_agent, parser) -%}
+    {{ return(adapter.dispatch('user_agent_captures', 'tenant_analytics')(user_agent, parser)) }}
+{%- endmacro %}
+
+{% macro default__user_agent_captures(user_agent, parser) -%}
+    regexp_match({{ user_agent }}, {{ parser }}.pattern, {{ parser }}.flags)
+{%- endmacro %}
+
+{#- Spark's regexp_extract fails for a group the pattern does not have: the first four groups, those it has. -#}
+{% macro spark__user_agent_captures(user_agent, parser) -%}
+    array(
+        {%- for n in range(1, 5) %}
+        case when {{ parser }}.capture_groups >= {{ n }}
+            then regexp_extract({{ user_agent }}, {{ spark_user_agent_pattern(parser) }}, {{ n }}) end
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{#- Group n (1-based) of an array from user_agent_captures. -#}
+{% macro captured_group(groups, n) -%}
+    {{ return(adapter.dispatch('captured_group', 'tenant_analytics')(groups, n)) }}
+{%- endmacro %}
+
+{% macro default__captured_group(groups, n) -%}
+    {{ groups }}[{{ n }}]
+{%- endmacro %}
+
+{% macro spark__captured_group(groups, n) -%}
+    {{ groups }}[{{ n - 1 }}]
+{%- endmacro %}
+
+{#- Whether the family behind `lists` (a row of user_agent_family_flags joined on a family) is on the list
+    `list_name` of seeds/user_agent_family_lists.csv. -#}
+{% macro in_user_agent_family_list(lists, list_name) -%}
+    coalesce({{ lists }}.is_{{ list_name }}, false)
+{%- endmacro %}
+
+{#- One row per family of seeds/user_agent_family_lists.csv, a flag per list (joined, not a subquery per row: Spark
+    allows no IN subquery inside a CASE). -#}
+{% macro user_agent_family_flags() -%}
+    select
+        family,
+        {%- for list_name in ['tablet_device', 'mobile_device', 'mobile_browser', 'mobile_os', 'pc_os'] %}
+        max(case when list_name = '{{ list_name }}' then 1 else 0 end) = 1 as is_{{ list_name }}
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('user_agent_family_lists') }}
+    group by family
 {%- endmacro %}
 
 {#- The device class: bot, tablet, mobile, desktop or other, the first that holds, each as the `user-agents` library
     decides is_bot, is_tablet, is_mobile and is_pc (user_agents/parsers.py, 2.2), from uap-core's families and the
     string itself. Two of its tests need the OS version, which is not kept: Windows RT (a tablet there) and Windows ME
-    (a PC) fall to desktop through 'Windows NT' or to other. -#}
-{% macro user_agent_device_class(user_agent, browser_family, os_family, device_family) -%}
+    (a PC) fall to desktop through 'Windows NT' or to other. The families' list flags come from
+    user_agent_family_flags() joined on each family (aliases device_lists, browser_lists, os_lists). -#}
+{% macro user_agent_device_class(user_agent, browser_family, os_family, device_family, device_lists, browser_lists,
+                                 os_lists) -%}
     case
         when {{ device_family }} = 'Spider' then 'bot'
-        when {{ in_user_agent_family_list(device_family, 'tablet_device') }}
+        when {{ in_user_agent_family_list(device_lists, 'tablet_device') }}
             or ({{ os_family }} = 'Android' and {{ user_agent }} not like '%Mobile Safari%'
                 and {{ browser_family }} <> 'Firefox Mobile')
             or ({{ os_family }} = 'Firefox OS' and {{ browser_family }} not like '%Mobile%')
             then 'tablet'
-        when {{ in_user_agent_family_list(device_family, 'mobile_device') }}
-            or {{ in_user_agent_family_list(browser_family, 'mobile_browser') }}
+        when {{ in_user_agent_family_list(device_lists, 'mobile_device') }}
+            or {{ in_user_agent_family_list(browser_lists, 'mobile_browser') }}
             or {{ os_family }} in ('Android', 'Firefox OS')
             or ({{ os_family }} = 'BlackBerry OS' and {{ device_family }} <> 'Blackberry Playbook')
-            or {{ in_user_agent_family_list(os_family, 'mobile_os') }}
+            or {{ in_user_agent_family_list(os_lists, 'mobile_os') }}
             or {{ user_agent }} like '%J2ME%' or {{ user_agent }} like '%MIDP%'
             or {{ user_agent }} like '%iPhone;%' or {{ user_agent }} like '%Googlebot-Mobile%'
             or ({{ user_agent }} like '%NokiaBrowser%' and {{ user_agent }} like '%Mobile%')
             then 'mobile'
         when {{ user_agent }} like '%Windows NT%'
-            or {{ in_user_agent_family_list(os_family, 'pc_os') }}
+            or {{ in_user_agent_family_list(os_lists, 'pc_os') }}
             or ({{ os_family }} = 'Mac OS X' and {{ user_agent }} not like '%Silk%')
             or ({{ user_agent }} not like '%Maemo%'
                 and ({{ os_family }} like '%Chrome OS%' or ({{ user_agent }} like '%Linux%' and {{ user_agent }} like '%X11%')))

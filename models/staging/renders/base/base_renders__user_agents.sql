@@ -25,21 +25,34 @@ with agents as (
 ),
 
 parsers as (
-    select kind, priority, pattern, coalesce(flags, '') as flags, family from {{ ref('user_agent_parsers') }}
+    select kind, priority, pattern, java_pattern, capture_groups, coalesce(flags, '') as flags, family
+    from {{ ref('user_agent_parsers') }}
+),
+
+matches as (
+    -- Every parser that matches each user agent, ranked in uap-core's order per kind (browser, os, device).
+    select
+        agents.user_agent_key,
+        agents.user_agent,
+        parsers.kind,
+        parsers.priority,
+        row_number() over (
+            partition by agents.user_agent_key, parsers.kind order by parsers.priority
+        ) as match_rank
+    from agents
+    inner join parsers on {{ user_agent_matches('agents.user_agent', 'parsers') }}
 ),
 
 first_matches as (
-    -- For each user agent and kind (browser, os, device) the first parser in uap-core's order that matches, with the
-    -- groups it captured.
-    select distinct on (agents.user_agent_key, parsers.kind)
-        agents.user_agent_key,
+    -- The first match of each kind, with the groups it captured (macros/privacy/user_agents.sql).
+    select
+        matches.user_agent_key,
         parsers.kind,
         parsers.family,
-        regexp_match(agents.user_agent, parsers.pattern, parsers.flags) as captured
-    from agents
-    inner join parsers
-        on regexp_like(agents.user_agent, parsers.pattern, parsers.flags)
-    order by agents.user_agent_key, parsers.kind, parsers.priority
+        {{ user_agent_captures('matches.user_agent', 'parsers') }} as captured
+    from matches
+    inner join parsers on matches.kind = parsers.kind and matches.priority = parsers.priority
+    where matches.match_rank = 1
 ),
 
 families as (
@@ -65,14 +78,23 @@ classified as (
     left join families on agents.user_agent_key = families.user_agent_key
 ),
 
+family_lists as (
+    {{ user_agent_family_flags() }}
+),
+
 final as (
     select
-        user_agent_key,
-        browser_family,
-        os_family,
-        {{ user_agent_device_class('user_agent', 'browser_family', 'os_family', 'device_family') }} as device_class,
-        last_source_changed_at
+        classified.user_agent_key,
+        classified.browser_family,
+        classified.os_family,
+        {{ user_agent_device_class('classified.user_agent', 'classified.browser_family', 'classified.os_family',
+                                   'classified.device_family', 'device_lists', 'browser_lists', 'os_lists') }}
+            as device_class,
+        classified.last_source_changed_at
     from classified
+    left join family_lists as device_lists on classified.device_family = device_lists.family
+    left join family_lists as browser_lists on classified.browser_family = browser_lists.family
+    left join family_lists as os_lists on classified.os_family = os_lists.family
 )
 
 select * from final
