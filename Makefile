@@ -2,6 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# make test runs the test modules on this many pytest-xdist workers (a module on one worker; each worker its own
+# PostgreSQL server, dbt target folder and Dagster home: tests/pytest/conftest.py). One per core by default.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 # A private runtime directory for the Python tools that ask for one (platformdirs warns about a shared /tmp).
@@ -27,7 +30,8 @@ run: setup ## set up, start the warehouse, load sample data if needed, materiali
 
 test: setup spark-setup bi-setup warehouse-start ## the whole suite: SQL lint (its dbt templater needs the warehouse), then pytest
 	@started=$$(date +%s); \
-	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar && $(PY) -m pytest; status=$$?; \
+	$(VENV)/bin/sqlfluff lint models analyses --disable-progress-bar && \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile; status=$$?; \
 	elapsed=$$(( $$(date +%s) - started )); \
 	if [ $$elapsed -le 1500 ]; then budget="within"; else budget="OVER"; fi; \
 	echo "make test: $$elapsed s of wall time ($$budget the 25-minute budget on the 2-core machine)"; \

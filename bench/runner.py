@@ -38,7 +38,7 @@ import psycopg2
 
 from orchestration.locking import dbt_build_lock
 from orchestration.partitions import run_environment
-from orchestration.project import DOMAINS as PROJECT_DOMAINS, PROJECT_ROOT, dbt_executable, ensure_profiles
+from orchestration.project import DOMAINS as PROJECT_DOMAINS, PROJECT_ROOT, dbt_executable, ensure_profiles, target_dir
 from orchestration.sample_data import (EVENTS, LLM, SQL_DIR, TRYON, Domain, SampleSpec, load_sample_data,
                                        redelivered_events_sql, rows_for_history)
 from orchestration.security import bootstrap, grant_raw_read
@@ -267,7 +267,7 @@ class Bench:
         if proc.returncode != 0 or not run:
             raise RuntimeError(f"the scheduled run failed:\n{output[-4000:]}")
         # dagster-dbt's folder per step: <step>-<the run id's first 7 characters>-<hash>
-        steps = sorted((PROJECT_ROOT / "target").glob(f"dbt_*-{run.group(1)[:7]}-*/run_results.json"))
+        steps = sorted(target_dir().glob(f"dbt_*-{run.group(1)[:7]}-*/run_results.json"))
         if not steps:
             raise RuntimeError("found none of the run's dbt steps under target/")
         return {**timings(wall, steps), "command": " ".join(cmd[2:4])}

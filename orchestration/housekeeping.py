@@ -15,7 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .project import PROJECT_ROOT
+from .project import target_dir
 
 DEFAULT_RETENTION_DAYS = 3.0
 # dagster-dbt's per-invocation folders: "<8 hex>" or "<op name>-<7 hex>-<7 hex>".
@@ -31,9 +31,11 @@ def retention_days() -> float:
         return DEFAULT_RETENTION_DAYS
 
 
-def prune_target_folders(target: Path = PROJECT_ROOT / "target", days: float | None = None,
+def prune_target_folders(target: Path | None = None, days: float | None = None,
                          now: float | None = None) -> list[Path]:
-    """Remove per-run dbt folders under `target` last modified more than `days` ago; returns what was removed."""
+    """Remove per-run dbt folders under `target` (dbt's target folder) last modified more than `days` ago; returns
+    what was removed."""
+    target = target_dir() if target is None else target
     cutoff = (time.time() if now is None else now) - 86400 * (retention_days() if days is None else days)
     removed = []
     if not target.is_dir():

@@ -57,7 +57,18 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+def target_path() -> str:
+    """dbt's target folder, relative to the project: $DBT_TARGET_PATH (dbt's own variable, which dagster-dbt reads
+    too), else target."""
+    return os.environ.get("DBT_TARGET_PATH") or "target"
+
+
+def target_dir() -> Path:
+    """The target folder dbt writes its manifest and run results to (target_path())."""
+    return PROJECT_ROOT / target_path()
+
+
 def dbt_project() -> DbtProject:
     from dagster_dbt import DbtProject
 
-    return DbtProject(project_dir=PROJECT_ROOT, profiles_dir=ensure_profiles())
+    return DbtProject(project_dir=PROJECT_ROOT, profiles_dir=ensure_profiles(), target_path=Path(target_path()))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
                      asset_check)
 
-from .project import PROJECT_ROOT
+from .project import target_dir
 from .warehouse import ConnectionSettings
 
 EXCEEDED_MODEL = "analytics_quota_exceeded"
@@ -61,7 +61,7 @@ def load_notifier(spec: str | None = None, env: str = NOTIFIER_ENV) -> Callable[
 
 def model_relation(model: str) -> str:
     """Where dbt builds `model` (its schema from the manifest)."""
-    manifest = json.loads((PROJECT_ROOT / "target" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((target_dir() / "manifest.json").read_text(encoding="utf-8"))
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["name"] == model:
             return node["relation_name"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .local_http import free_port, wait_for
-from .project import PROJECT_ROOT, dbt_executable
+from .project import PROJECT_ROOT, dbt_executable, target_dir
 
 # The pages, by file name: (server, path). The mart is an incremental one, so its partitions mean something.
 MART = "marts/tenant_tryon_daily"
@@ -83,7 +83,7 @@ def dagster_webserver(log: Path) -> Iterator[str]:
 def dbt_docs() -> Iterator[str]:
     """`dbt docs generate` (needs the warehouse: the catalog), served from target/ on a free port."""
     subprocess.run([dbt_executable(), "docs", "generate", "--quiet"], cwd=PROJECT_ROOT, check=True)
-    handler = functools.partial(_QuietHandler, directory=str(PROJECT_ROOT / "target"))
+    handler = functools.partial(_QuietHandler, directory=str(target_dir()))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

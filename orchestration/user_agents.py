@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 from .project import PROJECT_ROOT
 

@@ -7,19 +7,50 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from orchestration.locking import dbt_build_lock
+
+def _isolate_worker() -> str:
+    """Under pytest-xdist (make test runs the modules on two workers, one per core) each worker writes nothing the
+    other reads: its own PostgreSQL server (port and folder: TEST_PORT, WAREHOUSE_ROOT), dbt target and log folders
+    (DBT_TARGET_PATH, DBT_LOG_PATH: dbt's, dagster-dbt's and the CLI's) and Dagster home. Set here, before the
+    project's modules are imported; the target folder starts as a copy of the project's parse. Returns the worker's
+    name ('' without xdist)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return ""
+    root = Path(__file__).resolve().parents[2]
+    target = Path("target") / f"pytest-{worker}"
+    (root / target).mkdir(parents=True, exist_ok=True)
+    for name in ("manifest.json", "partial_parse.msgpack", "semantic_manifest.json"):
+        if (root / "target" / name).exists():
+            shutil.copy2(root / "target" / name, root / target / name)
+    home = root / ".dagster_home" / f"pytest-{worker}"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    os.environ.update({"DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs" / f"pytest-{worker}"),
+                       "DAGSTER_HOME": str(home)})
+    return worker
+
+
+WORKER = _isolate_worker()
+
+from orchestration.locking import dbt_build_lock  # noqa: E402 (after the worker's environment is set)
 from orchestration.partitions import run_environment
 from orchestration.project import PROJECT_ROOT, dbt_executable, ensure_profiles
 from orchestration.sample_data import EVENTS, LLM, RENDERS, TRYON, SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, EmbeddedWarehouse
 
-TEST_PORT = int(os.environ.get("TA_TEST_PG_PORT", "54339"))
+# The test server's port and folder (each xdist worker its own: the port 10 apart, room for the modules that start
+# a server of their own on the next ports).
+TEST_PORT = int(os.environ.get("TA_TEST_PG_PORT", "54339")) + 10 * int(WORKER[2:] or 0)
+WAREHOUSE_ROOT = PROJECT_ROOT / ".warehouse" / ("pytest" + (f"-{WORKER}" if WORKER else ""))
 TEST_DATABASE = "analytics_test"
 RAW_SCHEMA = "raw_tryon"
 LLM_RAW_SCHEMA = "raw_llm"
@@ -110,6 +141,18 @@ def domain_env(domains: tuple[str, ...] | None) -> dict[str, str]:
                                        if d.name not in domains}
 
 
+def project_copy(directory: Path) -> Path:
+    """A copy of the dbt project's files under `directory`, for a test that adds or changes a model or macro: the
+    checkout's own stay as they are, as another xdist worker parses them meanwhile. Run dbt in it as a process
+    (cwd the copy, DBT_PROFILES_DIR the copy)."""
+    project = directory / "project"
+    project.mkdir()
+    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds"):
+        source = PROJECT_ROOT / item
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, project / item)
+    return project
+
+
 def fresh_database(settings: ConnectionSettings, name: str) -> ConnectionSettings:
     """An empty database `name` on the test server (dropped first if there), bootstrapped and locked down as the
     embedded warehouse is."""
@@ -131,7 +174,7 @@ def sampled_database(settings: ConnectionSettings, name: str, spec: SampleSpec,
 
 @pytest.fixture(scope="session")
 def warehouse() -> Iterator[ConnectionSettings]:
-    server = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest", port=TEST_PORT)
+    server = EmbeddedWarehouse(root=WAREHOUSE_ROOT, port=TEST_PORT)
     settings = server.start(databases=())
     test_settings = fresh_database(settings, TEST_DATABASE)
     saved = {k: os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", *RAW_ENV)}
@@ -220,3 +263,16 @@ def execute(settings: ConnectionSettings, query: str, params: tuple | dict = ())
             cur.execute(query, params or None)
     finally:
         conn.close()
+
+
+# Under pytest-xdist (make test; --dist loadfile: a module runs whole on one worker) the modules go to the workers in
+# collection order: the longest first (by make test's --durations), so the short ones fill in at the end and the
+# workers finish together. Without xdist the order changes nothing.
+LONGEST_FIRST = ("test_spark", "test_faults", "test_incremental_equals_full_refresh", "test_bench", "test_ui",
+                 "test_bi", "test_security", "test_renders_metrics", "test_events_metrics",
+                 "test_incremental_property", "test_llm_retention", "test_llm_metrics")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))  # stable: a module's own order kept

@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import ANCHOR, RAW_SCHEMAS
 
-from orchestration.project import PROJECT_ROOT
+from orchestration.project import target_dir
 from orchestration.sample_data import SampleSpec
 
 # The raw tables the dbt sources declare, <source>/<table>: every domain's, and nothing else.
@@ -78,7 +78,7 @@ def test_raw_freshness_checks_agree_with_dbt_source_freshness(warehouse, graph):
     dbt = Dbt(settings)
     dbt("source", "freshness", check=False)
     expected = {result["unique_id"].split(".")[-1]: result["status"]
-                for result in json.loads((PROJECT_ROOT / "target" / "sources.json").read_text())["results"]}
+                for result in json.loads((target_dir() / "sources.json").read_text())["results"]}
     # The renders and account activity are left as the sample made them, months before now.
     assert expected == {"tryon_jobs": "warn", "credit_ledgers": "error", "usage_logs": "pass",
                         "analytics_events": "error", "credit_transactions": "warn", "renders": "error",

@@ -25,7 +25,8 @@ import psutil
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 
-from conftest import ANCHOR, AS_OF, FOUNDATION, PROJECT_ROOT, RAW_ENV, SAMPLE, TEST_PORT, Dbt, domain_env, sampled_database
+from conftest import (ANCHOR, AS_OF, FOUNDATION, PROJECT_ROOT, RAW_ENV, SAMPLE, TEST_PORT, WAREHOUSE_ROOT, Dbt,
+                      domain_env, sampled_database)
 from orchestration.warehouse import EmbeddedWarehouse
 from test_incremental_equals_full_refresh import TRYON_MARTS, assert_same, mutate, snapshot
 
@@ -36,7 +37,7 @@ SMALL = dataclasses.replace(SAMPLE, jobs=3_000, llm_requests=3_000, days=10, anc
 @pytest.fixture(scope="module")
 def server():
     """A PostgreSQL server of this module's own: one test kills it."""
-    embedded = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest-faults", port=TEST_PORT + 1)
+    embedded = EmbeddedWarehouse(root=WAREHOUSE_ROOT.with_name(WAREHOUSE_ROOT.name + "-faults"), port=TEST_PORT + 1)
     yield embedded
     embedded.stop()
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 
-from conftest import ANCHOR, RAW_SCHEMA, execute, fetch
-from orchestration.project import PROJECT_ROOT, dbt_executable
+from conftest import ANCHOR, RAW_SCHEMA, execute, fetch, project_copy
+from orchestration.project import dbt_executable
 from orchestration.security import bootstrap
 from orchestration.warehouse import ensure_database
 
@@ -31,11 +30,7 @@ def test_local_setting_holds_for_its_model_and_ends_with_its_transaction(warehou
     probe = warehouse.with_database(PROBE_DATABASE)
     bootstrap(probe)
 
-    project = tmp_path / "project"
-    project.mkdir()
-    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds"):
-        source = PROJECT_ROOT / item
-        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, project / item)
+    project = project_copy(tmp_path)
     (project / "models" / "probe").mkdir()
     (project / "models" / "probe" / "probe_with_local_setting.sql").write_text(MODEL)
     execute(probe, "create schema probe_log")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
-from conftest import ANCHOR, EVENTS_RAW_SCHEMA, RAW_SCHEMA, domain_env, execute, fetch
-from orchestration.project import PROJECT_ROOT, dbt_executable
+from conftest import ANCHOR, EVENTS_RAW_SCHEMA, RAW_SCHEMA, domain_env, execute, fetch, project_copy
+from orchestration.project import dbt_executable
 from orchestration.sample_data import SampleSpec, load_sample_data
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ensure_database
@@ -78,11 +77,7 @@ def test_no_pii_test_fails_when_staging_stops_masking(sample_loaded, tmp_path):
                      force=True, log=lambda _m: None)
     grant_raw_read(probe, RAW_SCHEMA)
 
-    project = tmp_path / "project"
-    project.mkdir()
-    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds"):
-        source = PROJECT_ROOT / item
-        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, project / item)
+    project = project_copy(tmp_path)
     pii_macro = project / "macros" / "privacy" / "pii.sql"
     text = pii_macro.read_text()
     assert "{{- ns.sql -}}" in text

@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import shutil
 import stat
+import subprocess
 import threading
 import time
 import uuid
@@ -21,8 +21,8 @@ import psycopg2
 import pytest
 
 from conftest import RAW_SCHEMAS as DOMAIN_RAW_SCHEMAS
-from conftest import fetch
-from orchestration.project import PROJECT_ROOT
+from conftest import AS_OF, WAREHOUSE_ROOT, fetch, project_copy
+from orchestration.project import PROJECT_ROOT, dbt_executable
 from orchestration.security import add_tenant_login
 from orchestration.warehouse import EmbeddedWarehouse, WarehouseError
 
@@ -491,7 +491,7 @@ def test_passwords_are_checked_and_secrets_are_private(secured):
     assert not can_connect(s, "postgres", "postgres")
     # Connection settings appear in tracebacks and test reports (Hypothesis prints its examples' arguments).
     assert s.password and s.password not in repr(s) and s.password not in str(s)
-    server = EmbeddedWarehouse(root=PROJECT_ROOT / ".warehouse" / "pytest", port=s.port)
+    server = EmbeddedWarehouse(root=WAREHOUSE_ROOT, port=s.port)
     for path in (server.log_file, server.password_file):
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, f"{path} is readable by others ({oct(mode)})"
@@ -599,14 +599,15 @@ def test_what_a_tenant_sql_login_can_still_learn_is_written_down(secured):
         assert "EXPLAIN ANALYZE" in readme and "jwt_claims" in readme
 
 
-def test_a_tenant_scoped_grant_that_would_not_filter_is_refused(secured, dbt):
+def test_a_tenant_scoped_grant_that_would_not_filter_is_refused(secured, dbt, tmp_path):
     """row_security.scoped_roles: [] (or one that leaves out a tenant-scoped grantee) stops the build."""
-    probe_dir = PROJECT_ROOT / "models" / "marts" / "zz_security_probe"
+    project = project_copy(tmp_path)
+    probe_dir = project / "models" / "marts" / "zz_security_probe"
     probe_dir.mkdir()
-    try:
-        (probe_dir / "zz_scoped_probe.sql").write_text("select tenant_id from {{ ref('tenant_tryon_daily') }}\n")
-        for scoped in ("[]", "[analytics_bi_reader]"):
-            (probe_dir / "_zz__models.yml").write_text(f"""version: 2
+    env = {**dbt.env, "DBT_PROFILES_DIR": str(project)}
+    (probe_dir / "zz_scoped_probe.sql").write_text("select tenant_id from {{ ref('tenant_tryon_daily') }}\n")
+    for scoped in ("[]", "[analytics_bi_reader]"):
+        (probe_dir / "_zz__models.yml").write_text(f"""version: 2
 models:
   - name: zz_scoped_probe
     config:
@@ -618,12 +619,11 @@ models:
           tenant_column: tenant_id
           scoped_roles: {scoped}
 """)
-            result = dbt("run", "--select", "zz_scoped_probe", check=False)
-            assert result.returncode != 0, scoped
-            assert "zz_scoped_probe" in result.stdout and "scoped_roles" in result.stdout, result.stdout[-3000:]
-            assert fetch(secured["settings"], "select to_regclass('marts.zz_scoped_probe') as r")[0]["r"] is None
-    finally:
-        shutil.rmtree(probe_dir)
+        result = subprocess.run([dbt_executable(), "run", "--select", "zz_scoped_probe", "--vars",
+                                 json.dumps({"as_of": AS_OF})], cwd=project, env=env, capture_output=True, text=True)
+        assert result.returncode != 0, scoped
+        assert "zz_scoped_probe" in result.stdout and "scoped_roles" in result.stdout, result.stdout[-3000:]
+        assert fetch(secured["settings"], "select to_regclass('marts.zz_scoped_probe') as r")[0]["r"] is None
     config = {"grants": {"select": [ADMIN_ROLE, TENANT_ROLE]},
               "meta": {"row_security": {"tenant_column": "tenant_id", "scoped_roles": []}}}
     result = dbt("run-operation", "apply_access_config", "--args",

@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import FOUNDATION, SAMPLE, Dbt, execute, fetch, sampled_database
 
-from orchestration.project import PROJECT_ROOT
+from orchestration.project import target_dir
 
 # The sample ends on 2026-06-01 (conftest.SAMPLE): this day's window, with the 72-hour lookback before it, holds the
 # last days' changes; everything changed before 2026-05-28 lies outside it.
@@ -20,7 +20,7 @@ OUTSIDE = "2026-05-20"
 def failures(dbt, test: str, window: tuple[str, str] | None) -> int:
     """The number of failing rows dbt reports for one test (0: it passed)."""
     dbt("test", "--select", test, check=False, window=window)
-    results = [r for r in json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())["results"]
+    results = [r for r in json.loads((target_dir() / "run_results.json").read_text())["results"]
                if r["unique_id"].startswith("test.")]
     assert len(results) == 1 and results[0]["status"] in ("pass", "fail", "warn"), results
     return results[0]["failures"] or 0
