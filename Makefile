@@ -63,7 +63,9 @@ $(VENV)/.spark-installed: $(VENV)/.installed
 		$(VENV)/bin/pip install --quiet -e '.[dev,spark]' && touch $@; \
 	else echo "note: no Java runtime, so no Spark: the Spark comparison test will be skipped"; fi
 
-SPARK_ENV = TZ=UTC
+# Spec 003 (renders) is not in the Spark comparison yet (its texts with quotes and the user-agent patterns' backslashes
+# need Spark's string literals read as PostgreSQL's: README, "Running on Spark").
+SPARK_ENV = TZ=UTC TA_RENDERS_ENABLED=false
 
 spark-build: spark-setup warehouse-start ## copy the raw tables into local Spark, then dbt build on the spark target
 	@grep -Eq '^ +spark:' profiles.yml || (echo "error: profiles.yml has no 'spark' target (it predates it): copy the spark target from profiles.yml.example, or remove profiles.yml and make writes a new one"; exit 1)

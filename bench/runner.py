@@ -39,13 +39,14 @@ import psycopg2
 from orchestration.locking import dbt_build_lock
 from orchestration.partitions import run_environment
 from orchestration.project import DOMAINS as PROJECT_DOMAINS, PROJECT_ROOT, dbt_executable, ensure_profiles, target_dir
-from orchestration.sample_data import (EVENTS, LLM, SQL_DIR, TRYON, Domain, SampleSpec, load_sample_data,
+from orchestration.sample_data import (EVENTS, LLM, RENDERS, SQL_DIR, TRYON, Domain, SampleSpec, load_sample_data,
                                        redelivered_events_sql, rows_for_history)
 from orchestration.security import bootstrap, grant_raw_read
 from orchestration.warehouse import ConnectionSettings, ensure_database
 
 ANCHOR = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
-RAW_TRYON, RAW_LLM, RAW_EVENTS, BASELINE = "raw_tryon", "raw_llm", "raw_events", "bench_baseline"
+RAW_TRYON, RAW_LLM, RAW_EVENTS, RAW_RENDERS = "raw_tryon", "raw_llm", "raw_events", "raw_renders"
+BASELINE = "bench_baseline"
 NOTES_FILE = PROJECT_ROOT / "bench" / "NOTES.md"  # what each tuning change bought; appended to every report
 
 
@@ -82,6 +83,11 @@ BENCH_DOMAINS = {d.domain.name: d for d in (
                 "from {schema}.analytics_events group by 1, 2, 3) as t",
                 ("analytics_daily_usage", "analytics_events_daily_by_source", "analytics_usage_kpis",
                  "analytics_kpi_cards", "analytics_quota_status")),
+    BenchDomain(RENDERS, RAW_RENDERS, "TA_RENDERS_RAW_SCHEMA", "renders", "created_at",
+                "select count(*) from (select user_id, (created_at at time zone 'utc')::date, count(*) "
+                "from {schema}.renders group by 1, 2) as t",
+                ("usage_tracking", "render_stats_daily", "credit_stats_daily", "api_usage_daily",
+                 "user_activity_daily")),
 )}
 PG_SETTINGS = ["shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "max_parallel_workers",
                "max_parallel_workers_per_gather", "jit", "random_page_cost", "server_version"]
@@ -131,8 +137,7 @@ class BenchConfig:
         return [d for name, d in BENCH_DOMAINS.items() if name in self.domains]
 
     def environment(self) -> dict[str, str]:
-        """Where dbt and Dagster find each domain's raw tables, and the other domains switched off (spec 003's too: it
-        is not benchmarked yet, so its raw tables are not generated)."""
+        """Where dbt and Dagster find each domain's raw tables, and the domains not benchmarked switched off."""
         return {**{d.schema_env: d.schema for d in BENCH_DOMAINS.values()},
                 **{f"TA_{name.upper()}_ENABLED": "false" for name in PROJECT_DOMAINS if name not in self.domains}}
 
@@ -288,7 +293,8 @@ class Bench:
         days = round(c.days * c.history)
         spec = SampleSpec(seed=c.seed, tenants=c.tenants, jobs=rows_for_history(c.rows, c.days, days, TRYON),
                           llm_requests=rows_for_history(c.rows, c.days, days, LLM),
-                          events=rows_for_history(c.rows, c.days, days, EVENTS), days=days, anchor=ANCHOR)
+                          events=rows_for_history(c.rows, c.days, days, EVENTS),
+                          renders=rows_for_history(c.rows, c.days, days, RENDERS), days=days, anchor=ANCHOR)
         started = time.perf_counter()
         # One connection per domain, two at a time: an INSERT ... SELECT runs on one core (PostgreSQL plans no
         # parallel workers for it), so two domains' generation and index builds use two cores side by side.
@@ -308,7 +314,7 @@ class Bench:
                 {"since": ANCHOR - dt.timedelta(days=7)})[0]
         self.report["data"] = {**data, "generate_seconds": round(time.perf_counter() - started, 1)}
         self.sql(baseline_sql(c.domains).format(schema=BASELINE, tryon=RAW_TRYON, llm=RAW_LLM, events=RAW_EVENTS,
-                                                as_of=f"'{ANCHOR.isoformat()}'"))
+                                                renders=RAW_RENDERS, as_of=f"'{ANCHOR.isoformat()}'"))
 
     def floor(self) -> None:
         for d in self.config.selected:
@@ -383,6 +389,47 @@ class Bench:
                  {"day": day, "n": per_day})
         self.sql(redelivered_events_sql(RAW_EVENTS, one_in=200), {"before": day})
 
+    def mutate_renders(self, day: dt.datetime, per_day: int) -> None:
+        """A new day of renders by the last week's users (a tenth of them still pending), their debits, a login per
+        ten renders, and 1 % of the previous week's unfinished renders completed (an update in place)."""
+        params = {"day": day, "n": per_day}
+        users = f"""(select array_agg(user_id order by user_id) as ids from (select distinct user_id
+                      from {RAW_RENDERS}.renders where created_at >= %(day)s::timestamptz - interval '7 days'
+                      and created_at < %(day)s and user_id is not null) as u) as u"""
+        self.sql(f"""
+            insert into {RAW_RENDERS}.renders (id, user_id, type, status, quality, platform, metadata, credits_cost,
+                                               processing_time, created_at, updated_at)
+            select md5('bench-new-render:' || %(day)s::text || g)::uuid, u.ids[1 + g %% cardinality(u.ids)],
+                   case when g %% 5 = 0 then 'video' else 'image' end,
+                   case when g %% 10 = 0 then 'pending' when g %% 13 = 0 then 'failed' else 'completed' end,
+                   (array['standard', 'high', 'ultra'])[1 + g %% 3], (array['render', 'tools', 'canvas'])[1 + g %% 3],
+                   jsonb_build_object('sourcePlatform', case when g %% 6 = 0 then 'api' when g %% 7 = 0
+                                                             then 'figma-plugin' else 'web' end),
+                   1 + g %% 10, case when g %% 10 <> 0 then 5 + g %% 120 end,
+                   %(day)s::timestamptz + make_interval(secs => 86300.0 * g / %(n)s),
+                   %(day)s::timestamptz + make_interval(secs => 86300.0 * g / %(n)s + 60)
+            from generate_series(1, %(n)s) as g cross join {users}""", params)
+        self.sql(f"""
+            insert into {RAW_RENDERS}.credit_transactions (id, user_id, type, amount, reference_type, reference_id,
+                                                           created_at)
+            select md5('bench-new-debit:' || r.id::text)::uuid, r.user_id, 'debit', -r.credits_cost, 'render',
+                   r.id::text, r.created_at
+            from generate_series(1, %(n)s) as g
+            join {RAW_RENDERS}.renders as r on r.id = md5('bench-new-render:' || %(day)s::text || g)::uuid
+            where r.status <> 'failed'""", params)
+        self.sql(f"""
+            insert into {RAW_RENDERS}.account_activity (id, user_id, event_type, ip_address, user_agent, created_at)
+            select md5('bench-new-login:' || %(day)s::text || g)::uuid, u.ids[1 + g %% cardinality(u.ids)], 'login',
+                   '10.2.' || (g %% 250) || '.' || (g %% 200),
+                   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 '
+                   'Safari/537.36', %(day)s::timestamptz + make_interval(secs => 86300.0 * g / %(n)s)
+            from generate_series(1, greatest(%(n)s / 10, 1)) as g cross join {users}""", params)
+        self.sql(f"""
+            update {RAW_RENDERS}.renders set status = 'completed', processing_time = 42,
+                   updated_at = %(day)s::timestamptz + interval '1 hour'
+            where created_at >= %(day)s::timestamptz - interval '7 days' and created_at < %(day)s
+              and status in ('pending', 'processing') and abs(hashtext(id::text)) %% 100 = 0""", params)
+
     def incremental(self, sampler: MemorySampler) -> dt.datetime:
         """`repeats` scheduled runs, each after one new day of changes; the first is the report's `incremental`, the
         wall times of all in `incremental_walls` (the run-to-run noise)."""
@@ -431,6 +478,16 @@ class Bench:
                 "events 30-day usage": ("tenant", event_tenants, "select * from {s}.analytics_daily_usage where "
                                         f"tenant_id = %s and date > date '{day}' - 30 order by date, metric"),
             })
+        if "renders" in self.config.domains:
+            users = sample("select distinct user_id from marts.usage_tracking where user_id is not null")
+            reads.update({
+                # spec 003's usage chart: a user's last 30 days (the mart, {m}, against the baseline's on-read view)
+                "user 30-day usage": ("tenant", users, "select * from {m}.usage_tracking where user_id = %s and "
+                                      f"date > date '{day}' - 30 order by date"),
+                # getRenderStats over the last 30 days, as an admin reads it (the platform's numbers)
+                "render stats, 30 days": ("global", None, "select {s}.get_render_stats("
+                                          f"date '{day}' - 29, date '{day}')"),
+            })
         results = {}
         conn = self.settings.connect()
         try:
@@ -439,7 +496,7 @@ class Bench:
                     row = {"scope": scope}
                     for label, schema, repeats in (("marts", "public", self.config.global_repeats),
                                                    ("baseline", BASELINE, self.config.baseline_repeats)):
-                        query = template.format(s=schema)
+                        query = template.format(s=schema, m="marts" if label == "marts" else schema)
                         params = [(k,) for k in keys] if keys else [None] * repeats
                         if label == "baseline" and keys:
                             params = params[: max(self.config.baseline_repeats * 10, 1)]

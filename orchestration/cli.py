@@ -593,8 +593,9 @@ def run_command(force: bool, full_refresh: bool, **sample) -> None:
 
 @cli.command("bench")
 @click.option("--scale", type=float, default=1.0, show_default=True,
-              help="1.0 = 10 million rows per domain (try-on jobs, LLM logs, product events); 0.01 = 100,000 each")
-@click.option("--domains", default="tryon,llm,events", show_default=True,
+              help="1.0 = 10 million rows per domain (try-on jobs, LLM logs, product events, renders); "
+                   "0.01 = 100,000 each")
+@click.option("--domains", default="tryon,llm,events,renders", show_default=True,
               help="the domains generated, built and read (comma-separated); the others are switched off")
 @click.option("--tenants", type=int, default=2000, show_default=True)
 @click.option("--days", type=int, default=365, show_default=True)

@@ -1,10 +1,11 @@
 -- The baseline a user would otherwise have: spec 000's views computed on read from the raw tables, written
 -- the way spec 000 describes them (one enriched view, everything else grouping it), spec 001's
--- dashboard stats computed from usage_logs ("Before (Scanning Raw Logs)"), and spec 002's daily usage and KPI
--- cards counted from analytics_events. `make bench` times the same dashboard reads against these and against the
--- project's public views. No de-duplication or data-quality rules: that is part of what the baseline does not do.
--- Parameters: {schema}, {tryon}, {llm}, {events}, {as_of}. The part under "-- @domain <name>" runs only when the
--- bench generates that domain.
+-- dashboard stats computed from usage_logs ("Before (Scanning Raw Logs)"), spec 002's daily usage and KPI
+-- cards counted from analytics_events, and spec 003's usage and render statistics counted from renders. `make bench`
+-- times the same dashboard reads against these and against the project's public views and functions. No
+-- de-duplication or data-quality rules: that is part of what the baseline does not do.
+-- Parameters: {schema}, {tryon}, {llm}, {events}, {renders}, {as_of}. The part under "-- @domain <name>" runs only
+-- when the bench generates that domain.
 drop schema if exists {schema} cascade;
 create schema {schema};
 
@@ -155,3 +156,43 @@ select
 from {events}.analytics_events
 where ts > {as_of}::timestamptz - interval '30 days' and ts <= {as_of}::timestamptz
 group by tenant_id;
+
+-- @domain renders
+-- Spec 003 as its server actions compute it, on read from the raw tables: a user's daily usage (usage_tracking's
+-- columns) and getRenderStats for a date range (the platform's: as an admin reads it).
+create or replace view {schema}.usage_tracking as
+select
+    user_id,
+    (created_at at time zone 'utc')::date as date,
+    count(*) as renders_created,
+    coalesce(sum(credits_cost), 0) as credits_spent,
+    count(*) filter (where metadata ->> 'sourcePlatform' = 'api' or metadata ->> 'sourcePlatform' like '%-plugin')
+        as api_calls,
+    null::bigint as storage_used_bytes
+from {renders}.renders
+group by user_id, (created_at at time zone 'utc')::date;
+
+create or replace function {schema}.get_render_stats(p_from date, p_to date) returns jsonb
+language sql stable as $fn$
+    with period as (
+        select * from {renders}.renders
+        where created_at >= p_from::timestamp at time zone 'utc' and created_at < (p_to + 1)::timestamp at time zone 'utc'
+    )
+    select jsonb_build_object(
+        'total', count(*),
+        'completed', count(*) filter (where status = 'completed'),
+        'failed', count(*) filter (where status = 'failed'),
+        'successRate', 100.0 * count(*) filter (where status = 'completed')
+            / nullif(count(*) filter (where status in ('completed', 'failed')), 0),
+        'avgProcessingTime', avg(processing_time) filter (where status = 'completed'),
+        'byType', (select jsonb_object_agg(type, n)
+                   from (select type, count(*) as n from period where type is not null group by type) as t),
+        'byStatus', (select jsonb_object_agg(status, n)
+                     from (select status, count(*) as n from period where status is not null group by status) as s),
+        'byQuality', (select jsonb_object_agg(quality, n)
+                      from (select quality, count(*) as n from period where quality is not null group by quality) as q),
+        'byPlatform', (select jsonb_object_agg(platform, n)
+                       from (select platform, count(*) as n from period where platform is not null group by platform)
+                       as p))
+    from period
+$fn$;

@@ -10,8 +10,8 @@ language sql immutable parallel safe as $$
 $$;
 
 -- Users: one per 25 renders (at least 50), signed up over the period plus 60 days before it, more of them lately.
--- A quarter never render; the others' renders follow a power law of their rank (the first the busiest); one user
--- in twenty (n % 20 = 0) is a plugin user.
+-- A quarter never render; the others are ranked by sign-up (render_rank 1: the first to sign up); one user in twenty
+-- (n % 20 = 0) is a plugin user.
 create temporary table sample_users on commit drop as
 with users as (
     select
@@ -26,7 +26,8 @@ with users as (
 
 select
     users.*,
-    case when not never_renders then row_number() over (partition by never_renders order by n) end as render_rank
+    case when not never_renders then row_number() over (partition by never_renders order by signup_at, n) end
+        as render_rank
 from users;
 
 -- Clients, as browsers and tools send them: desktop and mobile browsers, tablets, an Android WebView, a crawler
@@ -60,16 +61,30 @@ with draws as (
     from generate_series(1, {renders}::bigint) as i
 ),
 
+-- A render's time follows the other domains' law (more lately: the share of the last s of {days} days is
+-- (s / days) ^ (1 / growth), so a longer history with rows_for_history's rows has the same recent days: make bench's
+-- history doubling); its user is one of those signed up by then (a power law of their rank: the earliest users the
+-- busiest). Users signed up before an age a are the first (1 - (a / (days + 60)) ^ (1 / growth)) of the ranks, by the
+-- sign-up law above; the rare render that still precedes its user's sign-up moves to it.
+timed as (
+    select
+        d.*,
+        {anchor}::timestamptz - make_interval(secs => {days} * 86400.0 * power(d.r_time, {growth})) as t_drawn,
+        greatest(1, floor((select count(render_rank) from sample_users)
+                          * (1 - power({days} * power(d.r_time, {growth}) / ({days} + 60), 1.0 / {growth}))))
+            as signed_up_by_then
+    from draws as d
+),
+
 placed as (
     select
         d.*,
         u.user_id,
         u.is_plugin_user,
-        -- A render falls between its user's sign-up and the anchor, evenly.
-        u.signup_at + ({anchor}::timestamptz - u.signup_at) * d.r_time as t
-    from draws as d
+        greatest(d.t_drawn, u.signup_at) as t
+    from timed as d
     inner join sample_users as u
-        on u.render_rank = 1 + floor((select count(render_rank) from sample_users) * power(d.r_user, 3.0))::bigint
+        on u.render_rank = 1 + floor(d.signed_up_by_then * power(d.r_user, 3.0))::bigint
 ),
 
 shaped as (

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +20,8 @@ def _isolate_worker() -> str:
     """Under pytest-xdist (make test runs the modules on two workers, one per core) each worker writes nothing the
     other reads: its own PostgreSQL server (port and folder: TEST_PORT, WAREHOUSE_ROOT), dbt target and log folders
     (DBT_TARGET_PATH, DBT_LOG_PATH: dbt's, dagster-dbt's and the CLI's) and Dagster home. Set here, before the
-    project's modules are imported; the target folder starts as a copy of the project's parse. Returns the worker's
-    name ('' without xdist)."""
+    project's modules are imported; the target folder starts as a copy of the project's partial parse. Returns the
+    worker's name ('' without xdist)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker:
         return ""
@@ -35,6 +36,14 @@ def _isolate_worker() -> str:
     shutil.copy(root / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     os.environ.update({"DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs" / f"pytest-{worker}"),
                        "DAGSTER_HOME": str(home)})
+    # The Dagster definitions are imported once per process (at collection, by the modules that import them), from
+    # the manifest in the target folder then: parsed here with every domain on, so they hold every domain's assets
+    # whichever module ran before.
+    every_domain = {k: v for k, v in os.environ.items() if not (k.startswith("TA_") and k.endswith("_ENABLED"))}
+    parsed = subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse", "--quiet"], cwd=root,
+                            env=every_domain, capture_output=True, text=True)
+    if parsed.returncode != 0:
+        raise RuntimeError(f"dbt parse for worker {worker} failed:\n{parsed.stdout[-3000:]}{parsed.stderr[-2000:]}")
     return worker
 
 
@@ -265,14 +274,30 @@ def execute(settings: ConnectionSettings, query: str, params: tuple | dict = ())
         conn.close()
 
 
-# Under pytest-xdist (make test; --dist loadfile: a module runs whole on one worker) the modules go to the workers in
-# collection order: the longest first (by make test's --durations), so the short ones fill in at the end and the
-# workers finish together. Without xdist the order changes nothing.
-LONGEST_FIRST = ("test_spark", "test_faults", "test_incremental_equals_full_refresh", "test_bench", "test_ui",
+# Under pytest-xdist with --dist loadfile (make test) a module runs whole on one worker, and xdist hands the modules
+# out by their number of tests, most first: the one-test Spark comparison, the longest, would start last and run
+# alone at the end. LongestFirst hands them out longest first (by make test's --durations), so the short ones fill in
+# at the end and the workers finish together; modules not listed follow in xdist's order.
+LONGEST_FIRST = ("test_spark", "test_bench", "test_faults", "test_incremental_equals_full_refresh", "test_ui",
                  "test_bi", "test_security", "test_renders_metrics", "test_events_metrics",
                  "test_incremental_property", "test_llm_retention", "test_llm_metrics")
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))  # stable: a module's own order kept
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None  # xdist's own
+    from xdist.scheduler import LoadFileScheduling
+
+    class LongestFirst(LoadFileScheduling):
+        ordered = False
+
+        def _assign_work_unit(self, node) -> None:
+            if not self.ordered:  # the queue is complete before the first module is handed out
+                rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+                queue = sorted(self.workqueue.items(), key=lambda unit: rank.get(Path(unit[0]).stem, len(rank)))
+                self.workqueue.clear()
+                self.workqueue.update(queue)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)

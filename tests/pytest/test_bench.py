@@ -16,7 +16,7 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
                          log=lambda _m: None)
     report = Bench(warehouse, config).run()
 
-    tables = ("tryon_jobs", "usage_logs", "analytics_events")  # every domain, by default
+    tables = ("tryon_jobs", "usage_logs", "analytics_events", "renders")  # every domain, by default
     assert all(report["data"][table] >= 30_000 for table in tables), report["data"]
     assert report["verify"]["marts_differing_after_incremental"] == {}, "incremental run == full refresh"
     assert report["verify"]["reads_returning_no_rows"] == []
@@ -26,12 +26,13 @@ def test_bench_small_scale(warehouse, tmp_path, monkeypatch):
     assert report["incremental"]["command"] == "orchestration.cli materialize"
     assert 0 < report["incremental"]["database_seconds"] < report["incremental"]["wall_seconds"]
     assert set(report["incremental"]["per_model_seconds"]) >= {"int_tryon__jobs_enriched", "usage_aggregations_daily",
-                                                               "analytics_daily_usage"}
+                                                               "analytics_daily_usage", "usage_tracking"}
     assert set(report["full_build"]["per_model_seconds"]) >= {"usage_aggregations_daily", "tenant_tryon_daily",
-                                                              "analytics_daily_usage"}
+                                                              "analytics_daily_usage", "usage_tracking"}
     reads = report["reads"]
     assert set(reads) == {"tenant overview", "tenant 30-day trend", "global overview", "global 30-day trend",
-                          "top failure reasons", "LLM dashboard stats", "events KPI cards", "events 30-day usage"}
+                          "top failure reasons", "LLM dashboard stats", "events KPI cards", "events 30-day usage",
+                          "user 30-day usage", "render stats, 30 days"}
     for row in reads.values():
         assert row["marts"]["queries"] > 0 and row["baseline"]["queries"] > 0
         assert row["marts"]["p50_ms"] <= row["marts"]["p95_ms"]

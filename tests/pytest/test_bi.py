@@ -70,7 +70,7 @@ def superset(recent, tmp_path_factory):
 
 def test_every_dashboard_renders_every_chart_with_data(superset):
     assert {dashboard["slug"] for dashboard in superset} == {"tryon-overview", "tryon-tenant", "llm-usage",
-                                                             "events-tenant"}
+                                                             "events-tenant", "renders-overview"}
     for dashboard in superset:
         assert dashboard["errors"] == [], dashboard
         # The dashboard's filters (its default days) reach every chart: a filter whose scope did not import shows none.
@@ -113,6 +113,25 @@ def test_the_llm_dashboard_shows_the_marts_usage_cost_and_forecast(superset, rec
         [(row["provider"], row["model"]) for row in models]
     assert [float(row["cost (USD)"]) for row in charts["Top models by cost"]] == \
         pytest.approx([float(row["cost"]) for row in models])
+
+
+def test_the_renders_dashboard_shows_the_marts_renders_api_calls_and_credits(superset, recent):
+    """Spec 003's platform page (the BI login: every user's rows)."""
+    charts, shown = shown_charts(superset)
+    renders = fetch(recent, "select sum(renders) as renders, count(distinct user_id) as users "
+                            "from marts.render_stats_daily")[0]
+    assert renders["renders"] > 0
+    assert shown["Renders"] == renders["renders"] and shown["Users with a render"] == renders["users"]
+    assert shown["API calls"] == fetch(recent, "select sum(api_calls) as n from marts.api_usage_daily")[0]["n"]
+    credits = {row["direction"]: row["credits"] for row in fetch(
+        recent, "select direction, sum(credits) as credits from marts.credit_stats_daily group by direction")}
+    assert set(credits) == {"debit", "credit"}
+    assert {row["direction"]: row["credits"] for row in charts["Credits by direction"]} == credits
+    statuses = fetch(recent, "select count(distinct date) as days, sum(renders) filter (where status = 'failed') "
+                             "as failed from marts.render_stats_daily")[0]
+    per_day = charts["Renders per day by status"]  # a row per day and status (the chart stacks them)
+    assert len({row["date"] for row in per_day}) == statuses["days"]
+    assert sum(row["renders"] for row in per_day if row["status"] == "failed") == statuses["failed"]
 
 
 def shown_tenant(recent) -> str:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import fetch
+from conftest import fetch, project_copy
 from test_llm_metrics import close as close_within
 
-from orchestration.project import PROJECT_ROOT
+from orchestration.project import target_dir
 
 MF = Path(sys.executable).parent / "mf"
 
@@ -26,13 +27,19 @@ MF = Path(sys.executable).parent / "mf"
 def mf(built, dbt, tmp_path_factory):
     """`mf query` with the given arguments; returns its CSV rows (values as text). mf reads the database from
     target/semantic_manifest.json, which the project's last dbt command wrote: parse against the test database
-    first, as the README tells a user to (the session's build ran in a database of its own)."""
+    first, as the README tells a user to (the session's build ran in a database of its own). mf knows no other
+    target folder than target/: it runs in a copy of the project whose target/ holds this parse, so the checkout's
+    stays as it was (another xdist worker may read it)."""
     dbt("parse")
+    project = project_copy(tmp_path_factory.mktemp("mf_project"))
+    (project / "target").mkdir()
+    shutil.copy(target_dir() / "semantic_manifest.json", project / "target" / "semantic_manifest.json")
+    env = {k: v for k, v in dbt.env.items() if k != "DBT_TARGET_PATH"} | {"DBT_PROFILES_DIR": str(project)}
     out = tmp_path_factory.mktemp("mf")
 
     def query(*args: str) -> list[dict]:
         path = out / f"q{len(list(out.iterdir()))}.csv"
-        done = subprocess.run([str(MF), "query", *args, "--csv", str(path)], cwd=PROJECT_ROOT, env=dbt.env,
+        done = subprocess.run([str(MF), "query", *args, "--csv", str(path)], cwd=project, env=env,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0 and path.exists(), done.stdout[-3000:] + done.stderr[-3000:]
         with path.open(newline="", encoding="utf-8") as handle:

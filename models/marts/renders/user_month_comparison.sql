@@ -27,25 +27,47 @@ users as (
     select user_id from last_month
 ),
 
-numbers as (
-    {%- for number, description in numbers %}
+-- Each user's two periods side by side (joined once: an engine that inlines CTEs, as Spark does, then evaluates each
+-- period's summary once, not once per number), then one row per number.
+both_months as (
     select
         u.user_id,
-        '{{ number }}' as metric,
-        '{{ description | replace("'", "''") }}' as metric_description,
-        {{ loop.index }} as metric_order,
-        {%- if number in renders_summary_ratios() %}
-        cast(t.{{ number }} as {{ type_double() }}) as this_month,
-        cast(l.{{ number }} as {{ type_double() }}) as last_month
-        {%- else %}
-        cast(coalesce(t.{{ number }}, 0) as {{ type_double() }}) as this_month,
-        cast(coalesce(l.{{ number }}, 0) as {{ type_double() }}) as last_month
-        {%- endif %}
+        {%- for number, description in numbers %}
+        t.{{ number }} as this_{{ number }},
+        l.{{ number }} as last_{{ number }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from users as u
     left join this_month as t on u.user_id = t.user_id
     left join last_month as l on u.user_id = l.user_id
-    {{ 'union all' if not loop.last }}
+),
+
+metrics as (
+    {%- for number, description in numbers %}
+    select '{{ number }}' as metric, '{{ description | replace("'", "''") }}' as metric_description,
+           {{ loop.index }} as metric_order
+    {{- ' union all' if not loop.last }}
     {%- endfor %}
+),
+
+numbers as (
+    select
+        b.user_id,
+        m.metric,
+        m.metric_description,
+        m.metric_order,
+        {%- for period in ('this', 'last') %}
+        case m.metric
+            {%- for number, description in numbers %}
+            {%- if number in renders_summary_ratios() %}
+            when '{{ number }}' then cast(b.{{ period }}_{{ number }} as {{ type_double() }})
+            {%- else %}
+            when '{{ number }}' then cast(coalesce(b.{{ period }}_{{ number }}, 0) as {{ type_double() }})
+            {%- endif %}
+            {%- endfor %}
+        end as {{ period }}_month{{ ',' if loop.first }}
+        {%- endfor %}
+    from both_months as b
+    cross join metrics as m
 ),
 
 final as (
