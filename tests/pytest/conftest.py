@@ -36,14 +36,15 @@ def _isolate_worker() -> str:
     shutil.copy(root / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     os.environ.update({"DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs" / f"pytest-{worker}"),
                        "DAGSTER_HOME": str(home)})
-    # The Dagster definitions are imported once per process (at collection, by the modules that import them), from
-    # the manifest in the target folder then: parsed here with every domain on, so they hold every domain's assets
-    # whichever module ran before.
+    # The Dagster definitions are built once per process, from the manifest in the target folder when they are first
+    # imported, and a module's dbt commands rewrite that manifest with the domains it builds: parsed here with every
+    # domain on and imported now, so every module of the worker sees every domain's assets, whichever ran before.
     every_domain = {k: v for k, v in os.environ.items() if not (k.startswith("TA_") and k.endswith("_ENABLED"))}
     parsed = subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse", "--quiet"], cwd=root,
                             env=every_domain, capture_output=True, text=True)
     if parsed.returncode != 0:
         raise RuntimeError(f"dbt parse for worker {worker} failed:\n{parsed.stdout[-3000:]}{parsed.stderr[-2000:]}")
+    import orchestration.definitions  # noqa: F401
     return worker
 
 
