@@ -20,17 +20,12 @@ def _isolate_worker() -> str:
     """Under pytest-xdist (make test runs the modules on two workers, one per core) each worker writes nothing the
     other reads: its own PostgreSQL server (port and folder: TEST_PORT, WAREHOUSE_ROOT), dbt target and log folders
     (DBT_TARGET_PATH, DBT_LOG_PATH: dbt's, dagster-dbt's and the CLI's) and Dagster home. Set here, before the
-    project's modules are imported; the target folder starts as a copy of the project's partial parse. Returns the
-    worker's name ('' without xdist)."""
+    project's modules are imported. Returns the worker's name ('' without xdist)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker:
         return ""
     root = Path(__file__).resolve().parents[2]
     target = Path("target") / f"pytest-{worker}"
-    (root / target).mkdir(parents=True, exist_ok=True)
-    for name in ("manifest.json", "partial_parse.msgpack", "semantic_manifest.json"):
-        if (root / "target" / name).exists():
-            shutil.copy2(root / "target" / name, root / target / name)
     home = root / ".dagster_home" / f"pytest-{worker}"
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "orchestration" / "dagster.yaml", home / "dagster.yaml")
